@@ -1,0 +1,37 @@
+# Berkas: `make run` serves the demo on SQLite; `make test` runs ruff, mypy and pytest.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BERKAS_PORT ?= 8000
+DEV    := BERKAS_ENV=development BERKAS_PORT=$(BERKAS_PORT)
+
+.PHONY: run test lint typecheck pytest clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV) $(BIN)/berkas migrate
+	$(DEV) $(BIN)/berkas demo --only-if-empty
+	$(DEV) $(BIN)/berkas serve
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+pytest: $(VENV)/.dev-installed
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache berkas.db berkas.db-wal berkas.db-shm

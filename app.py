@@ -1,0 +1,203 @@
+"""Berkas: application wiring, logging, and the ``berkas`` command line.
+
+``create_app(settings)`` builds the FastAPI app over one :class:`Runtime`; the Typer commands
+are entrypoints over the same service layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import structlog
+import typer
+from fastapi import FastAPI, Request, Response
+
+from cases import audit
+from cases.api import router as api_router
+from cases.api.errors import install as install_error_handlers
+from cases.clock import Clock, system_clock
+from cases.config import Settings
+from cases.migrate import upgrade
+from cases.runtime import Runtime
+
+log = structlog.get_logger("berkas")
+
+
+def configure_logging(settings: Settings) -> None:
+    """One structlog pipeline: console in a terminal, JSON lines otherwise."""
+    pretty = settings.log_format == "console" or (
+        settings.log_format == "auto" and sys.stderr.isatty()
+    )
+    renderer: structlog.types.Processor = (
+        structlog.dev.ConsoleRenderer() if pretty else structlog.processors.JSONRenderer()
+    )
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+async def _request_context(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Bind a request id to every log line of the request, and echo it to the client."""
+    request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = request_id
+    return response
+
+
+def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
+    runtime = Runtime.build(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        log.info("berkas.start", database=runtime.engine.url.render_as_string(hide_password=True))
+        yield
+        runtime.engine.dispose()
+
+    app = FastAPI(title="Berkas", version="0.1.0", lifespan=lifespan,
+                  description="Pengelola berkas verifikasi media dan hibah — Diskominfo")
+    app.state.runtime = runtime
+    app.middleware("http")(_request_context)
+    install_error_handlers(app)
+    app.include_router(api_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+# --- command line -------------------------------------------------------------------------
+
+cli = typer.Typer(help="Berkas: verifikasi media dan hibah.", no_args_is_help=True)
+users_cli = typer.Typer(help="Pengguna.", no_args_is_help=True)
+audit_cli = typer.Typer(help="Jejak audit.", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
+cli.add_typer(audit_cli, name="audit")
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        typer.echo(f"Konfigurasi tidak valid: {exc}", err=True)
+        raise typer.Exit(2) from None
+    configure_logging(settings)
+    return settings
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations (safe to run again)."""
+    settings = _settings()
+    upgrade(settings.database_url)
+    typer.echo("Migrasi selesai.")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Alamat (default BERKAS_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default BERKAS_PORT)")] = None,
+) -> None:
+    """Serve Berkas over HTTP."""
+    import uvicorn
+
+    settings = _settings()
+    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = settings.model_copy(update=updates)
+    typer.echo(f"Berkas mendengarkan di http://{settings.host}:{settings.port} "
+               f"(API /api, dokumentasi /docs)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level="warning", proxy_headers=False)
+
+
+@cli.command()
+def demo(
+    only_if_empty: Annotated[bool, typer.Option(help="Lewati bila sudah ada data")] = False,
+) -> None:
+    """Load the Balangan 2026 demo data and print the demo logins."""
+    from cases.demo import DEMO_PASSWORD, load_demo
+    from cases.demo import USERS as DEMO_USERS
+
+    settings = _settings()
+    configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
+    runtime = Runtime.build(settings)
+    with runtime.sessions() as session:
+        users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty)
+    if users is None:
+        typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
+        users = [(username, roles) for username, _, roles in DEMO_USERS]
+    typer.echo(f"Akun demo (kata sandi semua: {DEMO_PASSWORD}):")
+    for username, roles in users:
+        typer.echo(f"  {username:<12} {', '.join(roles)}")
+
+
+@users_cli.command("create")
+def users_create(
+    username: str,
+    role: Annotated[list[str], typer.Option("--role", help="Peran (boleh berulang)")],
+    email: Annotated[str, typer.Option()],
+    full_name: Annotated[str, typer.Option("--full-name")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from cases.errors import ServiceError
+    from cases.services.users import create_user
+
+    if not password_stdin:
+        typer.echo("Berikan kata sandi lewat --password-stdin.", err=True)
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\n")
+    runtime = Runtime.build(_settings())
+    with runtime.sessions() as session:
+        try:
+            user = create_user(session, username=username, full_name=full_name, email=email,
+                               roles=role, password=password, now=runtime.clock())
+        except ServiceError as exc:
+            typer.echo(f"Gagal: {exc.message} ({exc.code})", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"Pengguna {user.username} dibuat ({', '.join(user.roles)}).")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute every case's hash chain; exit 1 and name the first broken entry."""
+    runtime = Runtime.build(_settings())
+    with runtime.sessions() as session:
+        result = audit.verify(session)
+        reference = audit.case_reference(session, result.broken_case_id)
+    if result.ok:
+        typer.echo(f"Jejak audit utuh: {result.entries} entri, {result.cases} berkas.")
+        return
+    typer.echo(
+        f"Jejak audit RUSAK pada entri id={result.broken_entry_id} "
+        f"(berkas {reference}, urutan {result.broken_seq}): {result.problem}",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Cases: register, list, show, transitions, assignment, comments, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from cases.api import presenters, schemas
+from cases.api.deps import CtxDep
+from cases.models import AuditEntry
+from cases.services import cases as case_service
+from cases.services.transitions import fire_transition
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", status_code=201)
+def create_case(ctx: CtxDep, body: schemas.CaseCreate) -> schemas.CaseDetail:
+    case = case_service.create_case(ctx, case_service.NewCase(
+        workflow=body.workflow, title=body.title, fiscal_year=body.fiscal_year,
+        amount=body.amount, applicant=body.applicant, data=body.data,
+        submitted_at=body.submitted_at,
+    ))
+    return presenters.detail(ctx, case)
+
+
+@router.get("/cases")
+def list_cases(
+    ctx: CtxDep,
+    workflow: str | None = None,
+    state: Annotated[str | None, Query(max_length=32)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    limit: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+) -> schemas.CasesPage:
+    rows, next_cursor = case_service.list_cases(ctx.session, case_service.CaseQuery(
+        workflow=workflow, state=state, q=q, fiscal_year=fiscal_year, limit=limit,
+        cursor=cursor,
+    ))
+    return schemas.CasesPage(items=presenters.summaries(ctx.session, rows),
+                             next_cursor=next_cursor)
+
+
+@router.get("/cases/{case_id}")
+def show_case(ctx: CtxDep, case_id: int) -> schemas.CaseDetail:
+    return presenters.detail(ctx, case_service.get_case(ctx.session, case_id))
+
+
+@router.post("/cases/{case_id}/transitions/{trigger}")
+def transition(
+    ctx: CtxDep, case_id: int, trigger: str, body: schemas.TransitionIn
+) -> schemas.CaseDetail:
+    case = fire_transition(ctx, case_id, trigger, version=body.version, comment=body.comment,
+                           data=body.data)
+    return presenters.detail(ctx, case)
+
+
+@router.post("/cases/{case_id}/assign")
+def assign(ctx: CtxDep, case_id: int, body: schemas.AssignIn) -> schemas.CaseDetail:
+    return presenters.detail(ctx, case_service.assign_case(ctx, case_id, body.username))
+
+
+@router.post("/cases/{case_id}/comments", status_code=201)
+def comment(ctx: CtxDep, case_id: int, body: schemas.CommentIn) -> schemas.CommentOut:
+    row = case_service.add_comment(ctx, case_id, body.body)
+    assert row.id is not None
+    return schemas.CommentOut(id=row.id, case_id=row.case_id, body=row.body,
+                              created_at=row.created_at)
+
+
+@router.get("/cases/{case_id}/audit")
+def case_audit(ctx: CtxDep, case_id: int) -> list[schemas.AuditEntryOut]:
+    case_service.get_case(ctx.session, case_id)
+    entries = ctx.session.scalars(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)  # type: ignore[arg-type]
+    )
+    return [presenters.audit_entry(e) for e in entries]

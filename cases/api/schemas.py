@@ -1,0 +1,226 @@
+"""Request and response bodies of the JSON API (the model families of the template)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from workflows import MAX_AMOUNT
+
+Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
+FiscalYear = Annotated[int, Field(strict=True, ge=2000, le=2100)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReasonOut(BaseModel):
+    code: str
+    message: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    roles: list[str]
+    is_active: bool
+
+
+class StateOut(BaseModel):
+    code: str
+    label: str
+    terminal: bool
+
+
+class FieldOut(BaseModel):
+    name: str
+    label: str
+    type: str
+    required: bool
+    choices: list[str]
+
+
+class DocumentKindOut(BaseModel):
+    code: str
+    label: str
+    gate: str
+    legal_basis: str
+    conditional: bool
+
+
+class TransitionOut(BaseModel):
+    trigger: str
+    label: str
+    source: list[str]
+    dest: str
+    roles: list[str]
+    required_documents: list[str]
+    comment_required: bool
+    fields: list[FieldOut]
+
+
+class DeadlineOut(BaseModel):
+    state: str
+    role: str
+    working_days: int | None
+    calendar_days: int | None
+    next_year_on: str | None
+
+
+class WorkflowOut(BaseModel):
+    name: str
+    label: str
+    reference_prefix: str
+    amount_label: str
+    states: list[StateOut]
+    transitions: list[TransitionOut]
+    documents: list[DocumentKindOut]
+    applicant_fields: list[FieldOut]
+    data_fields: list[FieldOut]
+    deadlines: list[DeadlineOut]
+
+
+class CaseCreate(Strict):
+    workflow: Annotated[str, StringConstraints(max_length=64)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    fiscal_year: FiscalYear
+    amount: Amount
+    applicant: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict)
+    submitted_at: datetime | None = Field(
+        default=None, description="Back-dated registration (kabid, admin); needs a time zone."
+    )
+
+
+class CaseSummary(BaseModel):
+    id: int
+    reference: str
+    workflow: str
+    state: str
+    state_label: str
+    title: str
+    applicant_name: str
+    fiscal_year: int
+    amount: int
+    version: int
+    assignee: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CasesPage(BaseModel):
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class DocumentOut(BaseModel):
+    id: int
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    status: str
+    note: str
+    uploaded_at: datetime
+    checked_at: datetime | None
+
+
+class AvailableTransition(BaseModel):
+    trigger: str
+    label: str
+    allowed: bool
+    reasons: list[ReasonOut]
+
+
+class CaseDetail(CaseSummary):
+    applicant: dict[str, Any]
+    data: dict[str, Any]
+    recommended_amount: int | None
+    approved_amount: int | None
+    paid_amount: int | None
+    spent_amount: int | None
+    refunded_amount: int | None
+    tier: str | None
+    sp2d_number: str | None
+    paid_at: date | None
+    nphd_number: str | None
+    nphd_date: date | None
+    registered_by: str | None
+    reviewed_by: str | None
+    approved_by: str | None
+    documents: list[DocumentOut]
+    available_transitions: list[AvailableTransition]
+
+
+class TransitionIn(Strict):
+    version: Annotated[int, Field(strict=True, ge=1)]
+    comment: Text = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class CheckIn(Strict):
+    valid: Annotated[bool, Field(strict=True)]
+    note: Text = ""
+
+
+class AssignIn(Strict):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class CommentIn(Strict):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class CommentOut(BaseModel):
+    id: int
+    case_id: int
+    body: str
+    created_at: datetime
+
+
+class BudgetIn(Strict):
+    amount: Amount
+
+
+class BudgetOut(BaseModel):
+    workflow: str
+    fiscal_year: int
+    amount: int
+    used: int
+    remaining: int
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    comment: str
+    payload: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+class AuditVerifyOut(BaseModel):
+    ok: bool
+    entries: int
+    cases: int
+    broken_entry_id: int | None
+    broken_case: str | None
+    broken_seq: int | None
+    problem: str

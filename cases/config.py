@@ -1,0 +1,45 @@
+"""Settings, read once from the environment (prefix ``BERKAS_``) and passed in."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
+DEV_SECRET = "development-only-secret-key-not-for-production"  # noqa: S105 - used only in development
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BERKAS_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "production"
+    database_url: str = "sqlite:///./berkas.db"
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    timezone: str = "Asia/Makassar"
+    base_url: str = ""
+    token_minutes: int = Field(default=8 * 60, ge=1)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _secret_key_is_real(self) -> Self:
+        """Refuse a missing or placeholder secret outside development: tokens would be forgeable."""
+        if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or self.secret_key == DEV_SECRET:
+            if self.env != "development":
+                raise ValueError(
+                    "BERKAS_SECRET_KEY is missing or a placeholder; set a long random value "
+                    "(or BERKAS_ENV=development for local use)"
+                )
+            self.secret_key = DEV_SECRET
+        elif len(self.secret_key) < 16 and self.env == "production":
+            raise ValueError("BERKAS_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"

@@ -1,0 +1,167 @@
+"""Demo data: a realistic Balangan 2026 set, made through the same use cases as real work.
+
+Names of people are invented. Outlets and the PWI grant are spread over the states so that
+every screen has something to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from cases.models import Case, User
+from cases.services.budgets import set_budget
+from cases.services.cases import NewCase, create_case, get_case
+from cases.services.context import Ctx
+from cases.services.documents import check_document, upload_document
+from cases.services.transitions import fire_transition
+from cases.services.users import create_user, to_actor
+from workflows import Actor, get_definition
+
+DEMO_PASSWORD = "berkas-demo-2026"  # noqa: S105 - printed to the user on purpose
+TZ = ZoneInfo("Asia/Makassar")
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" \
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+USERS = (
+    ("rina", "Rina Handayani", ("officer",)),
+    ("fajar", "Fajar Ramadhan", ("officer",)),
+    ("siti", "Siti Norhayati", ("kabid",)),
+    ("ahmad", "Ahmad Fauzi", ("kadis",)),
+    ("dewi", "Dewi Lestari", ("treasurer",)),
+    ("admin", "Administrator Berkas", ("admin",)),
+)
+
+# (media name, company, type, Dewan Pers status, tier, proposed value, target state)
+OUTLETS = (
+    ("Balangan Pos", "PT Balangan Media Utama", "print", "factual", "A", 55_000_000, "reported"),
+    ("Paringin Today", "PT Paringin Kreasi Digital", "online", "factual", "A", 48_000_000, "paid"),
+    ("Radio Suara Balangan", "PT Radio Suara Balangan", "radio", "administrative", "B",
+     30_000_000, "approved"),
+    ("Banua Enam News", "PT Banua Enam Informasi", "online", "administrative", "B", 32_000_000,
+     "reviewed"),
+    ("Kalsel Satu", "PT Kalsel Satu Media", "online", "factual", "A", 45_000_000, "reviewed"),
+    ("Tabloid Juai", "CV Juai Pers Mandiri", "print", "in_process", "C", 15_000_000, "submitted"),
+    ("Halong Online", "PT Halong Warta Digital", "online", "in_process", "C", 12_000_000,
+     "submitted"),
+    ("Awayan FM", "PT Awayan Swara", "radio", "administrative", "B", 25_000_000, "returned"),
+    ("Lampihong Daily", "PT Lampihong Kabar", "online", "none", "C", 10_000_000, "rejected"),
+    ("Batumandi Ekspres", "PT Batumandi Ekspres", "print", "administrative", "B", 28_000_000,
+     "withdrawn"),
+    ("Tebing Tinggi Pos", "PT Tebing Tinggi Pers", "online", "factual", "A", 40_000_000,
+     "approved"),
+    ("Juai Raya TV", "PT Juai Raya Televisi", "tv", "administrative", "B", 35_000_000,
+     "submitted"),
+)
+
+# The path from submitted to each target: (trigger, who, comment, data).
+PATHS: dict[str, tuple[str, ...]] = {
+    "submitted": (),
+    "returned": ("return_for_revision",),
+    "reviewed": ("review",),
+    "approved": ("review", "approve"),
+    "rejected": ("review", "reject"),
+    "paid": ("review", "approve", "pay"),
+    "reported": ("review", "approve", "pay", "report"),
+    "withdrawn": ("withdraw",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    officer: Actor
+    reviewer: Actor
+    kadis: Actor
+    treasurer: Actor
+
+
+def load_demo(
+    session: Session, now: datetime, *, only_if_empty: bool = False
+) -> list[tuple[str, tuple[str, ...]]] | None:
+    """Create the demo users, budgets and cases. Returns the logins, or None when skipped."""
+    if only_if_empty and session.scalar(select(func.count()).select_from(User)):
+        return None
+    actors = {
+        username: to_actor(create_user(
+            session, username=username, full_name=name, email=f"{username}@balangankab.go.id",
+            roles=roles, password=DEMO_PASSWORD, now=now,
+        ))
+        for username, name, roles in USERS
+    }
+    cast = Cast(actors["rina"], actors["fajar"], actors["ahmad"], actors["dewi"])
+    kadis = Ctx(session, cast.kadis, now, TZ)
+    set_budget(kadis, "media_verification", 2026, 600_000_000)
+    set_budget(kadis, "grant", 2026, 250_000_000)
+    for outlet in OUTLETS:
+        _media_case(session, cast, now, outlet)
+    _pwi_grant(session, cast, now)
+    return [(u, r) for u, _, r in USERS]
+
+
+def _media_case(
+    session: Session, cast: Cast, now: datetime,
+    outlet: tuple[str, str, str, str, str, int, str],
+) -> None:
+    media, company, kind, status, tier, value, target = outlet
+    officer = Ctx(session, cast.officer, now, TZ)
+    case = create_case(officer, NewCase(
+        workflow="media_verification", title=f"Kerja sama publikasi 2026 — {media}",
+        fiscal_year=2026, amount=value,
+        applicant={"company_name": company, "media_name": media, "media_type": kind,
+                   "address": "Paringin, Kabupaten Balangan",
+                   "editor_in_chief": f"Pemred {media}", "dewan_pers_status": status},
+        data={"contract_start": "2026-03-01", "contract_end": "2026-12-31"},
+    ))
+    assert case.id is not None
+    _upload(officer, case.id, "review")
+    for trigger in PATHS[target]:
+        _step(session, cast, now, case.id, trigger, {"tier": tier}, value)
+
+
+def _pwi_grant(session: Session, cast: Cast, now: datetime) -> None:
+    officer = Ctx(session, cast.officer, now, TZ)
+    case = create_case(officer, NewCase(
+        workflow="grant", title="Hibah APBD 2026 — PWI Kabupaten Balangan", fiscal_year=2026,
+        amount=150_000_000,
+        applicant={"organisation": "PWI Kabupaten Balangan", "chair": "Ketua PWI Balangan",
+                   "address": "Jl. A. Yani, Paringin"},
+        data={"purpose": "Pembinaan wartawan dan peringatan HPN 2026"},
+    ))
+    assert case.id is not None
+    _upload(officer, case.id, "review")
+    _step(session, cast, now, case.id, "review", {"recommended_amount": 125_000_000}, 0)
+
+
+def _upload(ctx: Ctx, case_id: int, gate: str) -> None:
+    definition = get_definition(get_case(ctx.session, case_id).workflow)
+    for kind in definition.gate_documents(gate):
+        doc = upload_document(ctx, case_id, kind.code, f"{kind.code}.pdf", DEMO_PDF, 10**6)
+        if gate == "review":
+            assert doc.id is not None
+            check_document(ctx, case_id, doc.id, True, "Sesuai asli")
+
+
+def _step(
+    session: Session, cast: Cast, now: datetime, case_id: int, trigger: str,
+    review_data: dict[str, object], value: int,
+) -> None:
+    who, comment, data = {
+        "review": (cast.reviewer, "Dokumen lengkap dan sah", review_data),
+        "return_for_revision": (cast.reviewer, "NIB belum sesuai KBLI 63122", {}),
+        "approve": (cast.kadis, "Setuju", {}),
+        "reject": (cast.kadis, "Belum terdata di Dewan Pers", {}),
+        "pay": (cast.treasurer, "", {"sp2d_number": f"SP2D/{case_id:04d}/BLG/2026",
+                                     "paid_at": "2026-04-15", "paid_amount": value}),
+        "report": (cast.officer, "Bukti tayang lengkap", {}),
+        "withdraw": (cast.officer, "Perusahaan mengundurkan diri", {}),
+    }[trigger]
+    ctx = Ctx(session, who, now, TZ)
+    if trigger in ("pay", "report"):
+        _upload(Ctx(session, cast.officer, now, TZ), case_id, trigger)
+    case = session.get(Case, case_id)
+    assert case is not None
+    fire_transition(ctx, case_id, trigger, version=case.version, comment=comment, data=data)

@@ -1,0 +1,163 @@
+"""Database tables (SQLModel). State and document codes are plain VARCHARs, never native enums:
+adding a state must not need ``ALTER TYPE``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from cases.types import UTCDateTime
+
+
+def _money(nullable: bool = True) -> Any:
+    return Field(default=None if nullable else 0, sa_type=BigInteger, nullable=nullable)
+
+
+def _when(nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+def _user_fk(nullable: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column_args=[ForeignKey("users.id")],
+        sa_type=Integer,
+        nullable=nullable,
+    )
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64), unique=True, index=True)
+    full_name: str = Field(sa_type=String(200))
+    email: str = Field(sa_type=String(254))
+    roles: list[str] = Field(default_factory=list, sa_type=JSON)
+    password_hash: str = Field(sa_type=String(255))
+    is_active: bool = True
+    created_at: datetime = _when()
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_workflow_state_id", "workflow", "state", "id"),
+        Index("ix_cases_state_id", "state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(sa_type=String(32), unique=True)
+    workflow: str = Field(sa_type=String(64))
+    state: str = Field(sa_type=String(32))
+    fiscal_year: int = Field(index=True)
+    title: str = Field(sa_type=String(300))
+    applicant: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    applicant_name: str = Field(sa_type=String(200), index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    amount: int = _money(nullable=False)
+    recommended_amount: int | None = _money()
+    approved_amount: int | None = _money()
+    paid_amount: int | None = _money()
+    spent_amount: int | None = _money()
+    refunded_amount: int | None = _money()
+    tier: str | None = Field(default=None, sa_type=String(4))
+    sp2d_number: str | None = Field(default=None, sa_type=String(100))
+    paid_at: date | None = None
+    nphd_number: str | None = Field(default=None, sa_type=String(100))
+    nphd_date: date | None = None
+    registered_by: int | None = _user_fk()
+    reviewed_by: int | None = _user_fk()
+    approved_by: int | None = _user_fk()
+    assignee_id: int | None = _user_fk()
+    version: int = 1
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(sa_type=String(64))
+    filename: str = Field(sa_type=String(255))
+    content_type: str = Field(sa_type=String(64))
+    size: int = Field(sa_type=BigInteger)
+    sha256: str = Field(sa_type=String(64))
+    status: str = Field(default="unchecked", sa_type=String(16))
+    note: str = Field(default="", sa_type=String(2000))
+    uploaded_by: int | None = _user_fk()
+    uploaded_at: datetime = _when()
+    checked_by: int | None = _user_fk()
+    checked_at: datetime | None = _when(nullable=True)
+
+
+class DocumentBlob(SQLModel, table=True):
+    """The bytes, apart from the metadata so that listing documents never loads them."""
+
+    __tablename__ = "document_blobs"
+
+    document_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("documents.id"), primary_key=True)
+    )
+    content: bytes = Field(sa_type=LargeBinary)
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=String(4000))
+    created_at: datetime = _when()
+
+
+class AuditEntry(SQLModel, table=True):
+    """One event in a case's life. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_audit_case_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    seq: int
+    at: datetime = _when()
+    actor_id: int | None = _user_fk()
+    actor_name: str = Field(sa_type=String(200))
+    action: str = Field(sa_type=String(64))
+    from_state: str | None = Field(default=None, sa_type=String(32))
+    to_state: str | None = Field(default=None, sa_type=String(32))
+    comment: str = Field(default="", sa_type=String(4000))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    prev_hash: str = Field(sa_type=String(64))
+    hash: str = Field(sa_type=String(64))
+
+
+class Budget(SQLModel, table=True):
+    """The ceiling (pagu) of one workflow in one fiscal year."""
+
+    __tablename__ = "budgets"
+    __table_args__ = (UniqueConstraint("workflow", "fiscal_year", name="uq_budget_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workflow: str = Field(sa_type=String(64))
+    fiscal_year: int
+    amount: int = Field(sa_type=BigInteger)
+    updated_at: datetime = _when()
+    updated_by: int | None = _user_fk()
+
+
+class CaseCounter(SQLModel, table=True):
+    """Last number handed out per reference prefix and year (``MV-2026-0001``)."""
+
+    __tablename__ = "case_counters"
+
+    prefix: str = Field(sa_type=String(8), primary_key=True)
+    fiscal_year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,1 @@
+"""Use cases. Each public function is one transaction; routes, pages, CLI and jobs call these."""

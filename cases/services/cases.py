@@ -1,0 +1,239 @@
+"""Registering, finding, assigning and commenting on cases."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from cases import audit
+from cases.db import write_transaction
+from cases.errors import BadInput, Conflict, NotFound
+from cases.models import Case, CaseCounter, Comment, User
+from cases.permissions import require
+from cases.services.context import Ctx
+from workflows import (
+    InvalidInput,
+    Role,
+    UnknownWorkflow,
+    WorkflowDefinition,
+    get_definition,
+    parse_fields,
+)
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    workflow: str
+    title: str
+    fiscal_year: int
+    amount: int
+    applicant: Mapping[str, object]
+    data: Mapping[str, object]
+    submitted_at: datetime | None = None
+
+
+def _json_ready(values: Mapping[str, object]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def workflow_definition(workflow: str) -> WorkflowDefinition:
+    try:
+        return get_definition(workflow)
+    except UnknownWorkflow as exc:
+        raise BadInput(exc.message, "unknown_workflow") from None
+
+
+def _parse_new_case(definition: WorkflowDefinition, new: NewCase) -> tuple[dict[str, Any], ...]:
+    reasons = []
+    parsed: list[dict[str, Any]] = []
+    for specs, raw, where in (
+        (definition.applicant_fields, new.applicant, "applicant"),
+        (definition.data_fields, new.data, "data"),
+    ):
+        try:
+            parsed.append(_json_ready(parse_fields(specs, raw, where=where, enforce_required=True)))
+        except InvalidInput as exc:
+            reasons += exc.reasons
+    if reasons:
+        raise BadInput("Isian berkas tidak lengkap atau tidak valid", "invalid_input", reasons)
+    return tuple(parsed)
+
+
+def next_reference(session: Session, prefix: str, year: int) -> str:
+    """Hand out the next ``PREFIX-YEAR-NNNN`` atomically (row lock on the counter)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(CaseCounter)
+        .values(prefix=prefix, fiscal_year=year, last=0)
+        .on_conflict_do_nothing()
+    )
+    number = session.scalar(
+        update(CaseCounter)
+        .where(CaseCounter.prefix == prefix, CaseCounter.fiscal_year == year)  # type: ignore[arg-type]
+        .values(last=CaseCounter.last + 1)
+        .returning(CaseCounter.last)
+    )
+    return f"{prefix}-{year}-{number:04d}"
+
+
+def create_case(ctx: Ctx, new: NewCase) -> Case:
+    """Register a case in ``submitted``; back-dated entry is for kabid and admin only."""
+    require(ctx.actor, "backdate_case" if new.submitted_at else "register_case")
+    definition = workflow_definition(new.workflow)
+    applicant, data = _parse_new_case(definition, new)
+    at = new.submitted_at or ctx.now
+    if at > ctx.now:
+        raise BadInput("Tanggal pengajuan tidak boleh di masa depan", "submitted_in_future")
+    with write_transaction(ctx.session) as session:
+        case = Case(
+            reference=next_reference(session, definition.reference_prefix, new.fiscal_year),
+            workflow=definition.name,
+            state=definition.initial,
+            fiscal_year=new.fiscal_year,
+            title=new.title.strip(),
+            applicant=applicant,
+            applicant_name=str(applicant.get(definition.applicant_name_field, "")),
+            data=data,
+            amount=new.amount,
+            registered_by=ctx.actor.user_id,
+            created_at=at,
+            updated_at=ctx.now,
+        )
+        session.add(case)
+        session.flush()
+        audit.append(
+            session, case, actor=ctx.actor, action="case_created", at=ctx.now,
+            to_state=case.state,
+            payload={"reference": case.reference, "title": case.title, "amount": case.amount,
+                     "applicant": applicant, "submitted_at": at.isoformat()},
+        )
+    return case
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"Berkas {case_id} tidak ditemukan", "case_not_found")
+    return case
+
+
+def lock_case(session: Session, case_id: int) -> Case:
+    """Load a case for change, holding its row lock until commit (PostgreSQL; SQLite locks
+    the whole database for the writer)."""
+    case = session.scalar(
+        select(Case).where(Case.id == case_id).with_for_update().execution_options(
+            populate_existing=True
+        )
+    )
+    if case is None:
+        raise NotFound(f"Berkas {case_id} tidak ditemukan", "case_not_found")
+    return case
+
+
+def touch(case: Case, now: datetime) -> None:
+    """Record a change to a case: new version, so a form opened before it is stale."""
+    case.version += 1
+    case.updated_at = now
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuery:
+    workflow: str | None = None
+    state: str | None = None
+    q: str | None = None
+    fiscal_year: int | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+def encode_cursor(case_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c:{case_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = raw.partition(":")
+        if prefix != "c" or not number.isdigit():
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadInput("Kursor halaman tidak valid", "invalid_cursor") from None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | None]:
+    """Newest first, by keyset on id (no OFFSET): a page costs the same however deep."""
+    if query.workflow is not None:
+        workflow_definition(query.workflow)
+    stmt = select(Case).order_by(Case.id.desc()).limit(query.limit + 1)  # type: ignore[union-attr]
+    if query.workflow:
+        stmt = stmt.where(Case.workflow == query.workflow)
+    if query.state:
+        stmt = stmt.where(Case.state == query.state)
+    if query.fiscal_year:
+        stmt = stmt.where(Case.fiscal_year == query.fiscal_year)
+    if query.q:
+        pattern = _like(query.q.strip())
+        stmt = stmt.where(or_(*(
+            col.ilike(pattern, escape="\\")  # type: ignore[attr-defined]
+            for col in (Case.reference, Case.title, Case.applicant_name)
+        )))
+    if query.cursor:
+        stmt = stmt.where(Case.id < decode_cursor(query.cursor))  # type: ignore[operator]
+    rows = list(session.scalars(stmt))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return rows, encode_cursor(rows[-1].id) if more and rows[-1].id else None
+
+
+def assign_case(ctx: Ctx, case_id: int, username: str) -> Case:
+    """Name the officer responsible; they get the case's reminders (see notifications)."""
+    require(ctx.actor, "assign_case")
+    with write_transaction(ctx.session) as session:
+        case = lock_case(session, case_id)
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active:
+            raise BadInput(f"Pengguna {username} tidak ditemukan", "unknown_user")
+        if not {Role.OFFICER, Role.KABID} & set(user.roles):
+            raise BadInput(f"{username} bukan petugas atau kabid", "not_an_officer")
+        case.assignee_id = user.id
+        touch(case, ctx.now)
+        audit.append(session, case, actor=ctx.actor, action="assigned", at=ctx.now,
+                     payload={"assignee": username})
+    return case
+
+
+def add_comment(ctx: Ctx, case_id: int, body: str) -> Comment:
+    require(ctx.actor, "comment")
+    text = body.strip()
+    if not text:
+        raise BadInput("Komentar kosong", "empty_comment")
+    with write_transaction(ctx.session) as session:
+        case = lock_case(session, case_id)
+        comment = Comment(case_id=case_id, author_id=ctx.actor.user_id, body=text,
+                          created_at=ctx.now)
+        session.add(comment)
+        audit.append(session, case, actor=ctx.actor, action="comment_added", at=ctx.now,
+                     comment=text)
+    return comment
+
+
+def ensure_open(case: Case) -> None:
+    if get_definition(case.workflow).state(case.state).terminal:
+        raise Conflict(f"Berkas {case.reference} sudah selesai", "case_closed")

@@ -1,0 +1,122 @@
+"""Documents: upload (type checked by content), check valid/invalid, download the same bytes.
+
+Bytes live in the database beside their metadata, committed in the same transaction as the
+audit entry, so an acknowledged upload is never lost and every instance sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from cases import audit
+from cases.db import write_transaction
+from cases.errors import BadInput, NotFound, PayloadTooLarge, UnsupportedFileType
+from cases.models import Document, DocumentBlob
+from cases.permissions import require
+from cases.services.cases import ensure_open, get_case, lock_case, touch
+from cases.services.context import Ctx
+from workflows import DocumentStatus, get_definition
+
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def sniff(content: bytes) -> tuple[str, str]:
+    """Content type and extension from the first bytes; the file name is never trusted."""
+    for magic, content_type, ext in SIGNATURES:
+        if content.startswith(magic):
+            return content_type, ext
+    raise UnsupportedFileType("Hanya PDF, JPEG atau PNG yang diterima", "unsupported_file_type")
+
+
+def safe_filename(name: str | None, ext: str) -> str:
+    """A harmless display name: no path, no control characters, bounded length."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFKC", base)
+    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" ._")[:120]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem or 'dokumen'}{ext}"
+
+
+def upload_document(
+    ctx: Ctx, case_id: int, kind: str, filename: str | None, content: bytes, max_bytes: int
+) -> Document:
+    require(ctx.actor, "upload_document")
+    case = get_case(ctx.session, case_id)
+    definition = get_definition(case.workflow)
+    if definition.document(kind) is None:
+        known = ", ".join(d.code for d in definition.documents)
+        raise BadInput(f"Jenis dokumen {kind!r} tidak dikenal (yang sah: {known})",
+                       "unknown_document_kind")
+    if not content:
+        raise BadInput("Berkas kosong", "empty_file")
+    if len(content) > max_bytes:
+        raise PayloadTooLarge(f"Ukuran melebihi {max_bytes // (1024 * 1024)} MB", "file_too_large")
+    content_type, ext = sniff(content)
+    with write_transaction(ctx.session) as session:
+        case = lock_case(session, case_id)
+        ensure_open(case)
+        doc = Document(
+            case_id=case_id, kind=kind, filename=safe_filename(filename, ext),
+            content_type=content_type, size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=ctx.actor.user_id, uploaded_at=ctx.now,
+        )
+        session.add(doc)
+        session.flush()
+        assert doc.id is not None
+        session.add(DocumentBlob(document_id=doc.id, content=content))
+        touch(case, ctx.now)
+        audit.append(session, case, actor=ctx.actor, action="document_added", at=ctx.now,
+                     payload={"document_id": doc.id, "kind": kind, "sha256": doc.sha256,
+                              "size": doc.size, "filename": doc.filename})
+    return doc
+
+
+def check_document(ctx: Ctx, case_id: int, document_id: int, valid: bool, note: str) -> Document:
+    """Mark a document valid or invalid; an invalid one needs a note saying why."""
+    require(ctx.actor, "check_document")
+    note = note.strip()
+    if not valid and not note:
+        raise BadInput("Catatan wajib diisi bila dokumen tidak sah", "missing_note")
+    with write_transaction(ctx.session) as session:
+        case = lock_case(session, case_id)
+        ensure_open(case)
+        doc = _document(session, case_id, document_id)
+        doc.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID
+        doc.note = note
+        doc.checked_by = ctx.actor.user_id
+        doc.checked_at = ctx.now
+        touch(case, ctx.now)
+        audit.append(session, case, actor=ctx.actor, action="document_checked", at=ctx.now,
+                     comment=note, payload={"document_id": document_id, "kind": doc.kind,
+                                            "status": doc.status})
+    return doc
+
+
+def _document(session: Session, case_id: int, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None or doc.case_id != case_id:
+        raise NotFound(f"Dokumen {document_id} tidak ditemukan", "document_not_found")
+    return doc
+
+
+def list_documents(session: Session, case_id: int) -> list[Document]:
+    return list(session.scalars(
+        select(Document).where(Document.case_id == case_id).order_by(Document.id)  # type: ignore[arg-type]
+    ))
+
+
+def read_document(session: Session, case_id: int, document_id: int) -> tuple[Document, bytes]:
+    doc = _document(session, case_id, document_id)
+    blob = session.get(DocumentBlob, document_id)
+    assert blob is not None, "every document row is written with its blob"
+    return doc, blob.content

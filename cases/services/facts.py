@@ -1,0 +1,92 @@
+"""Builds the domain's :class:`CaseFacts` from rows: the one bridge from tables to guards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from cases.models import Budget, Case, Document
+from workflows import CaseFacts, CaseState, DocumentStatus, get_definition
+
+COMMITTED_STATES = (CaseState.APPROVED, CaseState.PAID, CaseState.REPORTED)
+_RANK = {DocumentStatus.VALID: 2, DocumentStatus.UNCHECKED: 1, DocumentStatus.INVALID: 0}
+
+
+def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatus]:
+    """Best status per kind: one valid upload of a kind is enough."""
+    best: dict[str, DocumentStatus] = {}
+    rows = session.execute(
+        select(Document.kind, Document.status).where(Document.case_id == case_id)
+    )
+    for kind, raw in rows:
+        status = DocumentStatus(raw)
+        if kind not in best or _RANK[status] > _RANK[best[kind]]:
+            best[kind] = status
+    return best
+
+
+def committed_amount(session: Session, workflow: str, fiscal_year: int) -> int:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Case.approved_amount), 0)).where(
+            Case.workflow == workflow,
+            Case.fiscal_year == fiscal_year,
+            Case.state.in_(COMMITTED_STATES),  # type: ignore[attr-defined]
+        )
+    )
+    return int(total or 0)
+
+
+def budget_remaining(
+    session: Session, workflow: str, fiscal_year: int, *, lock: bool = False
+) -> int | None:
+    """Pagu minus what approved cases already hold; None when no pagu is set.
+
+    ``lock`` takes the budget row's lock so two approvals cannot both spend the last rupiah.
+    """
+    query = select(Budget).where(Budget.workflow == workflow, Budget.fiscal_year == fiscal_year)
+    budget = session.scalar(query.with_for_update() if lock else query)
+    if budget is None:
+        return None
+    return budget.amount - committed_amount(session, workflow, fiscal_year)
+
+
+def has_overdue_report(session: Session, case: Case, today: date) -> bool:
+    """Does the recipient hold an earlier paid grant whose report (LPJ) is past due?"""
+    rule = get_definition(case.workflow).deadline(CaseState.PAID)
+    if rule is None or rule.next_year_on is None:
+        return False
+    month, day = rule.next_year_on
+    earlier = session.scalars(
+        select(Case.fiscal_year).where(
+            Case.workflow == case.workflow,
+            Case.applicant_name == case.applicant_name,
+            Case.state == CaseState.PAID,
+            Case.id != case.id,
+        )
+    ).all()
+    return any(date(year + 1, month, day) < today for year in earlier)
+
+
+def build_facts(
+    session: Session, case: Case, now: datetime, tz: ZoneInfo, *, lock_budget: bool = False
+) -> CaseFacts:
+    assert case.id is not None
+    return CaseFacts(
+        workflow=case.workflow,
+        state=case.state,
+        registered_by=case.registered_by,
+        reviewed_by=case.reviewed_by,
+        amount=case.amount,
+        recommended_amount=case.recommended_amount,
+        approved_amount=case.approved_amount,
+        paid_amount=case.paid_amount,
+        tier=case.tier,
+        documents=document_statuses(session, case.id),
+        budget_remaining=budget_remaining(
+            session, case.workflow, case.fiscal_year, lock=lock_budget
+        ),
+        recipient_has_overdue_report=has_overdue_report(session, case, now.astimezone(tz).date()),
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Berkas schema (``berkas migrate`` applies them)."""
