@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cases.models import AuditEntry, Case
 from workflows import Actor
@@ -55,15 +54,15 @@ def append(
 ) -> AuditEntry:
     """Add the next entry of ``case``'s chain. The caller holds the case's write lock."""
     assert case.id is not None
-    last = session.execute(
+    last = session.exec(
         select(AuditEntry.seq, AuditEntry.hash)
         .where(AuditEntry.case_id == case.id)
-        .order_by(AuditEntry.seq.desc())  # type: ignore[attr-defined]
+        .order_by(col(AuditEntry.seq).desc())
         .limit(1)
     ).first()
     entry = AuditEntry(
         case_id=case.id,
-        seq=(last.seq + 1) if last else 1,
+        seq=(last[0] + 1) if last else 1,
         at=at.astimezone(UTC),
         actor_id=actor.user_id if actor else None,
         actor_name=_actor_name(actor),
@@ -72,7 +71,7 @@ def append(
         to_state=to_state,
         comment=comment,
         payload=json.loads(json.dumps(payload or {}, default=str)),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last[1] if last else GENESIS,
         hash="",
     )
     entry.hash = entry_hash(entry)
@@ -128,13 +127,13 @@ def _all_entries(session: Session, batch: int) -> Iterator[AuditEntry]:
     """Stream entries in (case, seq) order by keyset, so memory stays flat on big logs."""
     after = (0, 0)
     while True:
-        rows = session.scalars(
+        rows = session.exec(
             select(AuditEntry)
             .where(
-                (AuditEntry.case_id > after[0])
-                | ((AuditEntry.case_id == after[0]) & (AuditEntry.seq > after[1]))
+                (col(AuditEntry.case_id) > after[0])
+                | ((col(AuditEntry.case_id) == after[0]) & (col(AuditEntry.seq) > after[1]))
             )
-            .order_by(AuditEntry.case_id, AuditEntry.seq)  # type: ignore[arg-type]
+            .order_by(col(AuditEntry.case_id), col(AuditEntry.seq))
             .limit(batch)
         ).all()
         if not rows:
@@ -147,4 +146,4 @@ def _all_entries(session: Session, batch: int) -> Iterator[AuditEntry]:
 def case_reference(session: Session, case_id: int | None) -> str | None:
     if case_id is None:
         return None
-    return session.scalar(select(Case.reference).where(Case.id == case_id))
+    return session.exec(select(Case.reference).where(Case.id == case_id)).first()

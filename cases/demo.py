@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from cases.models import Case, User
 from cases.services.budgets import set_budget
@@ -83,7 +83,7 @@ def load_demo(
     session: Session, now: datetime, *, only_if_empty: bool = False
 ) -> list[tuple[str, tuple[str, ...]]] | None:
     """Create the demo users, budgets and cases. Returns the logins, or None when skipped."""
-    if only_if_empty and session.scalar(select(func.count()).select_from(User)):
+    if only_if_empty and session.exec(select(func.count()).select_from(User)).one():
         return None
     actors = {
         username: to_actor(create_user(

@@ -33,10 +33,21 @@ def issue_token(user_id: int, secret: str, now: datetime, minutes: int) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_token(token: str, secret: str) -> int:
-    """The user id in a valid, unexpired token; otherwise :class:`NotAuthenticated`."""
+def read_token(token: str, secret: str, now: datetime) -> int:
+    """The user id in a valid token unexpired at ``now``; otherwise :class:`NotAuthenticated`.
+
+    Expiry is checked against the injected clock, not PyJWT's wall clock, so that tests and
+    the server agree on what "now" is.
+    """
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp"]})
-        return int(claims["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError):
-        raise NotAuthenticated("Token tidak sah atau kedaluwarsa", "invalid_token") from None
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub"], "verify_exp": False, "verify_iat": False},
+        )
+        expired = float(claims["exp"]) <= now.timestamp()
+        user_id = int(claims["sub"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        raise NotAuthenticated("Token tidak sah", "invalid_token") from None
+    if expired:
+        raise NotAuthenticated("Sesi telah berakhir; silakan masuk lagi", "token_expired")
+    return user_id

@@ -70,7 +70,8 @@ class WorkflowEngine:
 
     @staticmethod
     def _guards_pass(event: EventData) -> bool:
-        flow: _Flow = event.model
+        flow = event.model
+        assert isinstance(flow, _Flow)
         assert flow.context is not None
         flow.reasons = check(flow.context, with_input=True)
         return not flow.reasons

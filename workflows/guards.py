@@ -58,7 +58,9 @@ def is_not_reviewer(ctx: GuardContext) -> list[Reason]:
     return [Reason("same_actor", "Anda yang memverifikasi berkas ini (prinsip empat mata)", True)]
 
 
-def _document_reasons(kind: DocumentKind, status: DocumentStatus | None, valid: bool) -> list[Reason]:
+def _document_reasons(
+    kind: DocumentKind, status: DocumentStatus | None, valid: bool
+) -> list[Reason]:
     if status is None:
         return [Reason("missing_document", f"{kind.code}: {kind.label} belum diunggah")]
     if status is DocumentStatus.INVALID:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from cases.api import presenters, schemas
 from cases.api.deps import CtxDep
@@ -74,7 +74,7 @@ def comment(ctx: CtxDep, case_id: int, body: schemas.CommentIn) -> schemas.Comme
 @router.get("/cases/{case_id}/audit")
 def case_audit(ctx: CtxDep, case_id: int) -> list[schemas.AuditEntryOut]:
     case_service.get_case(ctx.session, case_id)
-    entries = ctx.session.scalars(
-        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)  # type: ignore[arg-type]
+    entries = ctx.session.exec(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(col(AuditEntry.seq))
     )
     return [presenters.audit_entry(e) for e in entries]

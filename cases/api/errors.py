@@ -87,8 +87,6 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if isinstance(exc.detail, dict) and "code" in exc.detail:
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
     code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
     return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 

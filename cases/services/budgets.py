@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cases.db import write_transaction
 from cases.models import Budget
@@ -31,11 +30,11 @@ def set_budget(ctx: Ctx, workflow: str, fiscal_year: int, amount: int) -> Budget
     require(ctx.actor, "set_budget")
     workflow_definition(workflow)
     with write_transaction(ctx.session) as session:
-        budget = session.scalar(
+        budget = session.exec(
             select(Budget)
             .where(Budget.workflow == workflow, Budget.fiscal_year == fiscal_year)
             .with_for_update()
-        )
+        ).first()
         if budget is None:
             budget = Budget(workflow=workflow, fiscal_year=fiscal_year, amount=amount,
                             updated_at=ctx.now)
@@ -47,7 +46,7 @@ def set_budget(ctx: Ctx, workflow: str, fiscal_year: int, amount: int) -> Budget
 
 
 def list_budgets(session: Session) -> list[BudgetView]:
-    rows = session.scalars(select(Budget).order_by(Budget.fiscal_year, Budget.workflow))  # type: ignore[arg-type]
+    rows = session.exec(select(Budget).order_by(col(Budget.fiscal_year), col(Budget.workflow)))
     return [_view(session, b) for b in rows]
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cases import audit
 from cases.db import write_transaction
@@ -21,6 +21,7 @@ from cases.permissions import require
 from cases.services.context import Ctx
 from workflows import (
     InvalidInput,
+    Reason,
     Role,
     UnknownWorkflow,
     WorkflowDefinition,
@@ -54,7 +55,7 @@ def workflow_definition(workflow: str) -> WorkflowDefinition:
 
 
 def _parse_new_case(definition: WorkflowDefinition, new: NewCase) -> tuple[dict[str, Any], ...]:
-    reasons = []
+    reasons: list[Reason] = []
     parsed: list[dict[str, Any]] = []
     for specs, raw, where in (
         (definition.applicant_fields, new.applicant, "applicant"),
@@ -78,12 +79,12 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
         .values(prefix=prefix, fiscal_year=year, last=0)
         .on_conflict_do_nothing()
     )
-    number = session.scalar(
+    number = session.execute(
         update(CaseCounter)
-        .where(CaseCounter.prefix == prefix, CaseCounter.fiscal_year == year)  # type: ignore[arg-type]
-        .values(last=CaseCounter.last + 1)
-        .returning(CaseCounter.last)
-    )
+        .where(col(CaseCounter.prefix) == prefix, col(CaseCounter.fiscal_year) == year)
+        .values(last=col(CaseCounter.last) + 1)
+        .returning(col(CaseCounter.last))
+    ).scalar_one()
     return f"{prefix}-{year}-{number:04d}"
 
 
@@ -131,11 +132,11 @@ def get_case(session: Session, case_id: int) -> Case:
 def lock_case(session: Session, case_id: int) -> Case:
     """Load a case for change, holding its row lock until commit (PostgreSQL; SQLite locks
     the whole database for the writer)."""
-    case = session.scalar(
+    case = session.exec(
         select(Case).where(Case.id == case_id).with_for_update().execution_options(
             populate_existing=True
         )
-    )
+    ).first()
     if case is None:
         raise NotFound(f"Berkas {case_id} tidak ditemukan", "case_not_found")
     return case
@@ -181,22 +182,22 @@ def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | No
     """Newest first, by keyset on id (no OFFSET): a page costs the same however deep."""
     if query.workflow is not None:
         workflow_definition(query.workflow)
-    stmt = select(Case).order_by(Case.id.desc()).limit(query.limit + 1)  # type: ignore[union-attr]
+    stmt = select(Case).order_by(col(Case.id).desc()).limit(query.limit + 1)
     if query.workflow:
         stmt = stmt.where(Case.workflow == query.workflow)
     if query.state:
         stmt = stmt.where(Case.state == query.state)
-    if query.fiscal_year:
+    if query.fiscal_year is not None:
         stmt = stmt.where(Case.fiscal_year == query.fiscal_year)
     if query.q:
         pattern = _like(query.q.strip())
         stmt = stmt.where(or_(*(
-            col.ilike(pattern, escape="\\")  # type: ignore[attr-defined]
-            for col in (Case.reference, Case.title, Case.applicant_name)
+            col(column).ilike(pattern, escape="\\")
+            for column in (Case.reference, Case.title, Case.applicant_name)
         )))
     if query.cursor:
-        stmt = stmt.where(Case.id < decode_cursor(query.cursor))  # type: ignore[operator]
-    rows = list(session.scalars(stmt))
+        stmt = stmt.where(col(Case.id) < decode_cursor(query.cursor))
+    rows = list(session.exec(stmt))
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return rows, encode_cursor(rows[-1].id) if more and rows[-1].id else None
@@ -207,7 +208,7 @@ def assign_case(ctx: Ctx, case_id: int, username: str) -> Case:
     require(ctx.actor, "assign_case")
     with write_transaction(ctx.session) as session:
         case = lock_case(session, case_id)
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.exec(select(User).where(User.username == username)).first()
         if user is None or not user.is_active:
             raise BadInput(f"Pengguna {username} tidak ditemukan", "unknown_user")
         if not {Role.OFFICER, Role.KABID} & set(user.roles):

@@ -10,8 +10,7 @@ import hashlib
 import re
 import unicodedata
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cases import audit
 from cases.db import write_transaction
@@ -110,8 +109,8 @@ def _document(session: Session, case_id: int, document_id: int) -> Document:
 
 
 def list_documents(session: Session, case_id: int) -> list[Document]:
-    return list(session.scalars(
-        select(Document).where(Document.case_id == case_id).order_by(Document.id)  # type: ignore[arg-type]
+    return list(session.exec(
+        select(Document).where(Document.case_id == case_id).order_by(col(Document.id))
     ))
 
 

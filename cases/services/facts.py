@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from cases.models import Budget, Case, Document
 from workflows import CaseFacts, CaseState, DocumentStatus, get_definition
@@ -18,7 +18,7 @@ _RANK = {DocumentStatus.VALID: 2, DocumentStatus.UNCHECKED: 1, DocumentStatus.IN
 def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatus]:
     """Best status per kind: one valid upload of a kind is enough."""
     best: dict[str, DocumentStatus] = {}
-    rows = session.execute(
+    rows = session.exec(
         select(Document.kind, Document.status).where(Document.case_id == case_id)
     )
     for kind, raw in rows:
@@ -29,13 +29,13 @@ def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatu
 
 
 def committed_amount(session: Session, workflow: str, fiscal_year: int) -> int:
-    total = session.scalar(
+    total = session.exec(
         select(func.coalesce(func.sum(Case.approved_amount), 0)).where(
             Case.workflow == workflow,
             Case.fiscal_year == fiscal_year,
-            Case.state.in_(COMMITTED_STATES),  # type: ignore[attr-defined]
+            col(Case.state).in_(COMMITTED_STATES),
         )
-    )
+    ).one()
     return int(total or 0)
 
 
@@ -47,7 +47,7 @@ def budget_remaining(
     ``lock`` takes the budget row's lock so two approvals cannot both spend the last rupiah.
     """
     query = select(Budget).where(Budget.workflow == workflow, Budget.fiscal_year == fiscal_year)
-    budget = session.scalar(query.with_for_update() if lock else query)
+    budget = session.exec(query.with_for_update() if lock else query).first()
     if budget is None:
         return None
     return budget.amount - committed_amount(session, workflow, fiscal_year)
@@ -59,7 +59,7 @@ def has_overdue_report(session: Session, case: Case, today: date) -> bool:
     if rule is None or rule.next_year_on is None:
         return False
     month, day = rule.next_year_on
-    earlier = session.scalars(
+    earlier = session.exec(
         select(Case.fiscal_year).where(
             Case.workflow == case.workflow,
             Case.applicant_name == case.applicant_name,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cases.db import write_transaction
 from cases.errors import BadInput, Conflict, NotAuthenticated
@@ -40,7 +39,7 @@ def create_user(
     if len(password) < 8:
         raise BadInput("Kata sandi minimal 8 karakter", "weak_password")
     with write_transaction(session):
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
+        if session.exec(select(User.id).where(User.username == username)).first() is not None:
             raise Conflict(f"Nama pengguna {username} sudah dipakai", "username_taken")
         user = User(
             username=username,
@@ -55,7 +54,7 @@ def create_user(
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.exec(select(User).where(User.username == username)).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
         raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
@@ -74,5 +73,5 @@ def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.scalars(select(User).where(User.id.in_(wanted)))  # type: ignore[union-attr]
+    rows = session.exec(select(User).where(col(User.id).in_(wanted)))
     return {u.id: u for u in rows if u.id is not None}

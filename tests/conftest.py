@@ -1,0 +1,96 @@
+"""Shared fixtures: a migrated SQLite database per test, an injected clock, an API client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import create_app
+from cases.config import Settings
+from cases.migrate import upgrade
+from cases.runtime import Runtime
+from cases.services.users import create_user
+
+PASSWORD = "rahasia-uji-123"
+SECRET = "test-secret-key-with-enough-length"
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test gets a copy (fast, and proves the migrations build the schema)."""
+    path = tmp_path_factory.mktemp("template") / "berkas.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db_url(migrated_template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "berkas.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Wednesday 4 February 2026, 09.00 WITA: the day of the rakor.
+    return FakeClock(datetime(2026, 2, 4, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(env="test", database_url=db_url, secret_key=SECRET,
+                    max_upload_bytes=64 * 1024)
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: FakeClock) -> Iterator[Runtime]:
+    rt = Runtime.build(settings, clock)
+    yield rt
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, clock: FakeClock) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, clock)) as test_client:
+        yield test_client
+
+
+@dataclass
+class People:
+    """Users of every role, created through the service layer."""
+
+    runtime: Runtime
+
+    def add(self, username: str, *roles: str) -> None:
+        with self.runtime.sessions() as session:
+            create_user(session, username=username, full_name=username.title(),
+                        email=f"{username}@example.test", roles=roles, password=PASSWORD,
+                        now=self.runtime.clock())
+
+
+@pytest.fixture
+def people(runtime: Runtime) -> People:
+    staff = People(runtime)
+    for username, role in (("rina", "officer"), ("fajar", "officer"), ("siti", "kabid"),
+                           ("ahmad", "kadis"), ("dewi", "treasurer"), ("admin", "admin")):
+        staff.add(username, role)
+    return staff
