@@ -34,11 +34,25 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+STAFF = (("rina", "officer"), ("fajar", "officer"), ("siti", "kabid"), ("ahmad", "kadis"),
+         ("dewi", "treasurer"), ("admin", "admin"))
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once; each test gets a copy (fast, and proves the migrations build the schema)."""
+    """Migrate and add the staff once; each test gets a copy of the file.
+
+    Hashing six argon2 passwords per test would dominate the suite's time.
+    """
     path = tmp_path_factory.mktemp("template") / "berkas.db"
-    upgrade(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    settings = Settings(env="test", database_url=url, secret_key=SECRET)
+    runtime = Runtime.build(settings, FakeClock(datetime(2026, 1, 2, tzinfo=UTC)))
+    staff = People(runtime)
+    for username, role in STAFF:
+        staff.add(username, role)
+    runtime.engine.dispose()
     return path
 
 
@@ -89,8 +103,5 @@ class People:
 
 @pytest.fixture
 def people(runtime: Runtime) -> People:
-    staff = People(runtime)
-    for username, role in (("rina", "officer"), ("fajar", "officer"), ("siti", "kabid"),
-                           ("ahmad", "kadis"), ("dewi", "treasurer"), ("admin", "admin")):
-        staff.add(username, role)
-    return staff
+    """The staff of :data:`STAFF` (already in every test database) and a way to add more."""
+    return People(runtime)

@@ -110,7 +110,8 @@ class WorkflowEngine:
         """Fire ``trigger``; return the outcome or raise why it was refused."""
         spec = self.spec(trigger)
         ctx = GuardContext(self.definition, spec, facts, actor, given)
-        flow = _Flow(state=facts.state, context=ctx)
+        # A plain str: `transitions` reads an Enum by its name, our states by their value.
+        flow = _Flow(state=str(facts.state), context=ctx)
         try:
             fired = self._machine.events[trigger].trigger(flow)
         except MachineError:

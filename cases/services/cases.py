@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import or_, update
@@ -93,7 +93,7 @@ def create_case(ctx: Ctx, new: NewCase) -> Case:
     require(ctx.actor, "backdate_case" if new.submitted_at else "register_case")
     definition = workflow_definition(new.workflow)
     applicant, data = _parse_new_case(definition, new)
-    at = new.submitted_at or ctx.now
+    at = (new.submitted_at or ctx.now).astimezone(UTC)
     if at > ctx.now:
         raise BadInput("Tanggal pengajuan tidak boleh di masa depan", "submitted_in_future")
     with write_transaction(ctx.session) as session:

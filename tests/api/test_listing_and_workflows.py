@@ -1,0 +1,60 @@
+"""Case listing with keyset paging and filters; the workflow definitions served to clients."""
+
+from __future__ import annotations
+
+from tests.api.helpers import Api
+
+
+def test_keyset_paging_walks_every_case_once(api: Api) -> None:
+    ids = [api.create_media()["id"] for _ in range(5)]
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get("rina", "/api/cases", params=params).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
+
+
+def test_filters_and_search(api: Api) -> None:
+    media = api.create_media()["id"]
+    grant = api.create_grant()["id"]
+    api.fire("fajar", media, "withdraw", comment="mundur")
+
+    def ids(**params: object) -> list[int]:
+        return [c["id"] for c in api.get("rina", "/api/cases", params=params).json()["items"]]
+
+    assert ids(workflow="grant") == [grant]
+    assert ids(state="withdrawn") == [media]
+    assert ids(q="pwi") == [grant]
+    assert ids(q="MV-2026") == [media]
+    assert ids(q="100%_") == []
+    assert api.get("rina", "/api/cases", params={"cursor": "!!"}).json()["detail"]["code"] == \
+        "invalid_cursor"
+    assert api.get("rina", "/api/cases", params={"limit": 0}).status_code == 422
+
+
+def test_workflows_describe_states_transitions_documents_and_fields(api: Api) -> None:
+    flows = {w["name"]: w for w in api.get("rina", "/api/workflows").json()}
+    assert set(flows) == {"media_verification", "grant"}
+    media = flows["media_verification"]
+    assert media["states"][0] == {"code": "submitted", "label": "Diajukan", "terminal": False}
+    review = next(t for t in media["transitions"] if t["trigger"] == "review")
+    assert review["roles"] == ["kabid", "officer"]
+    assert len(review["required_documents"]) == 7
+    assert review["fields"][0]["name"] == "tier"
+    assert review["fields"][0]["choices"] == ["A", "B", "C"]
+    pay = next(t for t in flows["grant"]["transitions"] if t["trigger"] == "pay")
+    assert pay["required_documents"] == ["nphd", "kuitansi"]
+    deadline = next(d for d in flows["grant"]["deadlines"] if d["state"] == "paid")
+    assert deadline["next_year_on"] == "01-10"
+
+
+def test_diagram_is_mermaid_text(api: Api) -> None:
+    response = api.get("rina", "/api/workflows/grant/diagram", params={"current": "paid"})
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "approved --> paid : pay" in response.text
+    assert "class paid current" in response.text
