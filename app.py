@@ -45,7 +45,8 @@ def configure_logging(settings: Settings) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        # Look sys.stderr up per logger, not once: it may be swapped (test runners, daemons).
+        logger_factory=lambda *_args: structlog.PrintLogger(sys.stderr),
         cache_logger_on_first_use=False,
     )
 
@@ -63,6 +64,7 @@ async def _request_context(
 
 
 def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
+    configure_logging(settings)
     runtime = Runtime.build(settings, clock)
 
     @asynccontextmanager

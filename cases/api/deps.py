@@ -40,7 +40,8 @@ def current_actor(
     """The user behind the bearer token, read from the database on every request."""
     if not token:
         raise NotAuthenticated("Silakan masuk terlebih dahulu", "not_authenticated")
-    actor = to_actor(active_user(session, read_token(token, runtime.settings.secret_key, runtime.clock())))
+    user_id = read_token(token, runtime.settings.secret_key, runtime.clock())
+    actor = to_actor(active_user(session, user_id))
     # End the read so the use case can open its own (write) transaction cleanly.
     session.rollback()
     return actor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from tests.api.helpers import GRANT_REVIEW_DOCS, MEDIA_REVIEW_DOCS, Api
 
 
@@ -53,7 +55,7 @@ def test_media_case_walks_from_submitted_to_reported_with_four_eyes(api: Api) ->
                      ("paid", "reported")]
     assert trail[0]["action"] == "case_created"
     assert [e["seq"] for e in trail] == list(range(1, len(trail) + 1))
-    assert all(e["prev_hash"] == p["hash"] for p, e in zip(trail, trail[1:], strict=False))
+    assert all(e["prev_hash"] == p["hash"] for p, e in itertools.pairwise(trail))
     verify = api.get("admin", "/api/audit/verify").json()
     assert verify["ok"] is True
     assert verify["entries"] == len(trail)

@@ -1,0 +1,110 @@
+"""The audit log is append-only and its hash chain reveals any change made behind Berkas's back."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+import cases.services.transitions as transitions_service
+from app import cli
+from cases.runtime import Runtime
+from tests.api.helpers import Api
+from tests.conftest import SECRET
+
+
+def sqlite_path(runtime: Runtime) -> str:
+    database = runtime.engine.url.database
+    assert database is not None
+    return database
+
+
+def test_database_refuses_update_and_delete_of_audit_rows(api: Api, runtime: Runtime) -> None:
+    api.create_media()
+    with runtime.engine.connect() as conn:
+        with pytest.raises(Exception, match="append-only"):
+            conn.execute(text("UPDATE audit_entries SET comment = 'x'"))
+        conn.rollback()
+        with pytest.raises(Exception, match="append-only"):
+            conn.execute(text("DELETE FROM audit_entries"))
+
+
+def test_tampering_breaks_the_chain_and_verify_names_the_row(
+    api: Api, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = api.create_media()["id"]
+    second = api.create_media()["id"]
+    api.fire("fajar", second, "return_for_revision", comment="NIB salah")
+    api.fire("fajar", second, "resubmit", comment="diperbaiki")
+    runner = CliRunner()
+    monkeypatch.setenv("BERKAS_DATABASE_URL", str(runtime.engine.url))
+    monkeypatch.setenv("BERKAS_SECRET_KEY", SECRET)
+    ok = runner.invoke(cli, ["audit", "verify"])
+    assert ok.exit_code == 0, ok.output
+    assert "4 entri, 2 berkas" in ok.output
+
+    with sqlite3.connect(sqlite_path(runtime)) as db:
+        db.execute("DROP TRIGGER audit_entries_no_update")
+        row_id = db.execute(
+            "SELECT id FROM audit_entries WHERE case_id = ? AND seq = 2", (second,)
+        ).fetchone()[0]
+        db.execute("UPDATE audit_entries SET comment = 'NIB benar' WHERE id = ?", (row_id,))
+
+    report = api.get("admin", "/api/audit/verify").json()
+    assert report["ok"] is False
+    assert (report["broken_entry_id"], report["broken_seq"]) == (row_id, 2)
+    assert report["broken_case"] == "MV-2026-0002"
+    assert first != second
+    broken = runner.invoke(cli, ["audit", "verify"])
+    assert broken.exit_code == 1
+    assert f"id={row_id}" in broken.output
+    assert "MV-2026-0002" in broken.output
+
+
+def test_a_removed_entry_is_found_by_its_missing_sequence(api: Api, runtime: Runtime) -> None:
+    case_id = api.create_media()["id"]
+    api.post("rina", f"/api/cases/{case_id}/comments", json={"body": "satu"})
+    api.post("rina", f"/api/cases/{case_id}/comments", json={"body": "dua"})
+    with sqlite3.connect(sqlite_path(runtime)) as db:
+        db.execute("DROP TRIGGER audit_entries_no_delete")
+        db.execute("DELETE FROM audit_entries WHERE case_id = ? AND seq = 2", (case_id,))
+    report = api.get("admin", "/api/audit/verify").json()
+    assert (report["ok"], report["broken_seq"]) == (False, 3)
+    assert "missing" in report["problem"]
+
+
+def test_a_failing_audit_write_rolls_the_transition_back(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = api.create_media()["id"]
+
+    def broken_append(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    lenient = Api(TestClient(api.client.app, raise_server_exceptions=False))
+    version = api.case("fajar", case_id)["version"]
+    monkeypatch.setattr(transitions_service.audit, "append", broken_append)
+    response = lenient.fire("fajar", case_id, "withdraw", comment="mundur", version=version)
+    assert response.status_code == 500
+    monkeypatch.undo()
+    after = api.case("rina", case_id)
+    assert (after["state"], after["version"]) == ("submitted", 1)
+    assert len(api.get("rina", f"/api/cases/{case_id}/audit").json()) == 1
+
+
+def test_a_deactivated_users_token_stops_working_at_once(api: Api, runtime: Runtime) -> None:
+    assert api.get("fajar", "/api/me").status_code == 200
+    with runtime.engine.begin() as conn:
+        conn.execute(text("UPDATE users SET is_active = false WHERE username = 'fajar'"))
+    response = api.get("fajar", "/api/me")
+    assert (response.status_code, response.json()["detail"]["code"]) == (401, "inactive_user")
+
+
+def test_tokens_expire_by_the_injected_clock(api: Api, clock: object) -> None:
+    assert api.get("rina", "/api/me").status_code == 200
+    clock.advance(hours=9)  # type: ignore[attr-defined]
+    response = api.get("rina", "/api/me")
+    assert response.json()["detail"]["code"] == "token_expired"
