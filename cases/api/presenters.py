@@ -8,6 +8,7 @@ from cases.api import schemas
 from cases.models import AuditEntry, Case, Document, User
 from cases.services.context import Ctx
 from cases.services.documents import list_documents
+from cases.services.facts import case_flags
 from cases.services.transitions import available_transitions
 from cases.services.users import users_by_id
 from workflows import FieldSpec, WorkflowDefinition, get_definition
@@ -59,6 +60,7 @@ def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
         registered_by=_name(users, case.registered_by),
         reviewed_by=_name(users, case.reviewed_by),
         approved_by=_name(users, case.approved_by),
+        flags=[schemas.ReasonOut(**r.as_dict()) for r in case_flags(ctx.session, case)],
         documents=[document(d) for d in list_documents(ctx.session, case.id)],
         available_transitions=[
             schemas.AvailableTransition(

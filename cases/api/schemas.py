@@ -161,6 +161,7 @@ class CaseDetail(CaseSummary):
     registered_by: str | None
     reviewed_by: str | None
     approved_by: str | None
+    flags: list[ReasonOut]
     documents: list[DocumentOut]
     available_transitions: list[AvailableTransition]
 

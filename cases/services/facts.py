@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cases.models import Budget, Case, Document
-from workflows import CaseFacts, CaseState, DocumentStatus, get_definition
+from workflows import CaseFacts, CaseState, DocumentStatus, Reason, get_definition
 
 COMMITTED_STATES = (CaseState.APPROVED, CaseState.PAID, CaseState.REPORTED)
 _RANK = {DocumentStatus.VALID: 2, DocumentStatus.UNCHECKED: 1, DocumentStatus.INVALID: 0}
@@ -68,6 +68,25 @@ def has_overdue_report(session: Session, case: Case, today: date) -> bool:
         )
     ).all()
     return any(date(year + 1, month, day) < today for year in earlier)
+
+
+def case_flags(session: Session, case: Case) -> list[Reason]:
+    """Warnings for the people deciding, not guards: a grant is "not continuous every year"
+    (Permendagri 32/2011), so a grant to the same recipient last year is pointed out."""
+    if case.workflow != "grant":
+        return []
+    last_year = session.exec(
+        select(Case.reference).where(
+            Case.workflow == case.workflow,
+            Case.applicant_name == case.applicant_name,
+            Case.fiscal_year == case.fiscal_year - 1,
+            col(Case.state).in_(COMMITTED_STATES),
+        )
+    ).first()
+    if last_year is None:
+        return []
+    return [Reason("previous_year_grant",
+                   f"penerima juga mendapat hibah tahun {case.fiscal_year - 1} ({last_year})")]
 
 
 def build_facts(

@@ -65,6 +65,7 @@ def test_grant_walk_needs_refund_slip_when_underspent(api: Api) -> None:
     api.set_budget("grant", 250_000_000)
     case_id = api.create_grant("rina", amount=150_000_000)["id"]
     assert api.case("rina", case_id)["reference"] == "HB-2026-0001"
+    assert api.case("rina", case_id)["flags"] == []
     api.upload_valid("rina", case_id, GRANT_REVIEW_DOCS)
 
     over = api.fire("fajar", case_id, "review", data={"recommended_amount": 160_000_000})
@@ -167,6 +168,8 @@ def test_grant_approval_is_refused_while_an_earlier_report_is_overdue(api: Api) 
     api.fire("dewi", old, "pay", data={"sp2d_number": "S1", "paid_at": "2025-06-01",
                                        "paid_amount": 100_000_000})
     new = api.create_grant()["id"]
+    assert [f["code"] for f in api.case("ahmad", new)["flags"]] == ["previous_year_grant"]
+    assert "HB-2025-0001" in api.case("ahmad", new)["flags"][0]["message"]
     api.upload_valid("rina", new, GRANT_REVIEW_DOCS)
     api.fire("fajar", new, "review", data={"recommended_amount": 100_000_000})
     # The clock says 4 February 2026: the 2025 LPJ was due 10 January 2026.
