@@ -43,7 +43,8 @@ class NewCase:
     submitted_at: datetime | None = None
 
 
-def _json_ready(values: Mapping[str, object]) -> dict[str, Any]:
+def json_ready(values: Mapping[str, object]) -> dict[str, Any]:
+    """Field values as JSON can hold them (dates as ISO text)."""
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
@@ -62,7 +63,7 @@ def _parse_new_case(definition: WorkflowDefinition, new: NewCase) -> tuple[dict[
         (definition.data_fields, new.data, "data"),
     ):
         try:
-            parsed.append(_json_ready(parse_fields(specs, raw, where=where, enforce_required=True)))
+            parsed.append(json_ready(parse_fields(specs, raw, where=where, enforce_required=True)))
         except InvalidInput as exc:
             reasons += exc.reasons
     if reasons:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from typing import Any
 
 import structlog
 
@@ -12,7 +10,7 @@ from cases import audit
 from cases.db import write_transaction
 from cases.errors import BadInput, Conflict
 from cases.models import Case
-from cases.services.cases import get_case, lock_case, touch
+from cases.services.cases import get_case, json_ready, lock_case, touch
 from cases.services.context import Ctx
 from cases.services.facts import build_facts
 from workflows import Evaluation, InvalidInput, Outcome, get_engine
@@ -63,7 +61,7 @@ def fire_transition(
         audit.append(
             session, case, actor=ctx.actor, action="transition", at=ctx.now,
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
-            payload={"trigger": trigger, "data": _plain(outcome.changes)},
+            payload={"trigger": trigger, "data": json_ready(outcome.changes)},
         )
     log.info("case.transition", case_id=case.id, reference=case.reference, trigger=trigger,
              source=outcome.source, dest=outcome.dest, actor=ctx.actor.username)
@@ -71,16 +69,10 @@ def fire_transition(
 
 
 def _apply(case: Case, outcome: Outcome) -> None:
-    extra: dict[str, Any] = {}
     for key, value in outcome.changes.items():
         if key in CASE_COLUMNS:
             setattr(case, key, value)
-        else:
-            extra[key] = value.isoformat() if isinstance(value, date) else value
+    extra = {k: v for k, v in outcome.changes.items() if k not in CASE_COLUMNS}
     if extra:
-        case.data = {**case.data, **extra}
+        case.data = {**case.data, **json_ready(extra)}
     case.state = outcome.dest
-
-
-def _plain(values: Mapping[str, object]) -> dict[str, object]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
