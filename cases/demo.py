@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from cases.models import Case, User
+from cases.models import User
 from cases.services.budgets import set_budget
 from cases.services.cases import NewCase, create_case, get_case
 from cases.services.context import Ctx
@@ -162,6 +162,5 @@ def _step(
     ctx = Ctx(session, who, now, TZ)
     if trigger in ("pay", "report"):
         _upload(Ctx(session, cast.officer, now, TZ), case_id, trigger)
-    case = session.get(Case, case_id)
-    assert case is not None
-    fire_transition(ctx, case_id, trigger, version=case.version, comment=comment, data=data)
+    version = get_case(session, case_id).version
+    fire_transition(ctx, case_id, trigger, version=version, comment=comment, data=data)
