@@ -6,6 +6,7 @@ are entrypoints over the same service layer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import uuid
@@ -24,6 +25,8 @@ from cases.clock import Clock, system_clock
 from cases.config import Settings
 from cases.migrate import upgrade
 from cases.runtime import Runtime
+from notifications import handlers as notification_handlers
+from notifications.api import router as notifications_router
 
 log = structlog.get_logger("berkas")
 
@@ -63,15 +66,32 @@ async def _request_context(
     return response
 
 
+def bootstrap(settings: Settings, clock: Clock = system_clock) -> Runtime:
+    """The runtime of a process, with the event handlers that follow case use cases."""
+    notification_handlers.install()
+    return Runtime.build(settings, clock)
+
+
 def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     configure_logging(settings)
-    runtime = Runtime.build(settings, clock)
+    runtime = bootstrap(settings, clock)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        log.info("berkas.start", database=runtime.engine.url.render_as_string(hide_password=True))
-        yield
-        runtime.engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from notifications.scheduler import build_scheduler
+
+        log.info("berkas.start", database=runtime.engine.url.render_as_string(hide_password=True),
+                 scheduler=settings.scheduler)
+        scheduler = build_scheduler(runtime) if settings.scheduler else None
+        app.state.scheduler = scheduler
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+            runtime.engine.dispose()
 
     app = FastAPI(title="Berkas", version="0.1.0", lifespan=lifespan,
                   description="Pengelola berkas verifikasi media dan hibah — Diskominfo")
@@ -79,6 +99,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
     app.middleware("http")(_request_context)
     install_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(notifications_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -92,8 +113,10 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
 cli = typer.Typer(help="Berkas: verifikasi media dan hibah.", no_args_is_help=True)
 users_cli = typer.Typer(help="Pengguna.", no_args_is_help=True)
 audit_cli = typer.Typer(help="Jejak audit.", no_args_is_help=True)
+reminders_cli = typer.Typer(help="Pengingat tenggat.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(reminders_cli, name="reminders")
 
 
 def _settings() -> Settings:
@@ -141,7 +164,7 @@ def demo(
 
     settings = _settings()
     configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
-    runtime = Runtime.build(settings)
+    runtime = bootstrap(settings)
     with runtime.sessions() as session:
         users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty)
     if users is None:
@@ -168,7 +191,7 @@ def users_create(
         typer.echo("Berikan kata sandi lewat --password-stdin.", err=True)
         raise typer.Exit(2)
     password = sys.stdin.readline().rstrip("\n")
-    runtime = Runtime.build(_settings())
+    runtime = bootstrap(_settings())
     with runtime.sessions() as session:
         try:
             user = create_user(session, username=username, full_name=full_name, email=email,
@@ -182,7 +205,7 @@ def users_create(
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute every case's hash chain; exit 1 and name the first broken entry."""
-    runtime = Runtime.build(_settings())
+    runtime = bootstrap(_settings())
     with runtime.sessions() as session:
         result = audit.verify(session)
         reference = audit.case_reference(session, result.broken_case_id)
@@ -195,6 +218,47 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+@reminders_cli.command("run")
+def reminders_run() -> None:
+    """Run one reminder sweep now, deliver the email outbox, and print what was sent."""
+    from notifications.runner import run_reminders
+
+    runtime = bootstrap(_settings())
+    report = run_reminders(runtime)
+    for sent in report.sweep.reminders:
+        typer.echo(f"  {sent.reference:<14} {sent.kind:<11} → {', '.join(sent.recipients) or '-'}")
+    delivery = report.delivery
+    typer.echo(
+        f"{len(report.sweep.reminders)} pengingat dari {report.sweep.checked} tenggat yang "
+        f"diperiksa; surel terkirim {len(delivery.sent)}, dijadwalkan ulang {delivery.retried}, "
+        f"gagal {delivery.failed}"
+        + ("" if runtime.settings.mail_enabled else " (surel nonaktif: BERKAS_SMTP_HOST kosong)")
+    )
+
+
+@cli.command()
+def worker() -> None:
+    """Run only the scheduler (reminder sweep and morning digest), without serving HTTP."""
+    import asyncio
+
+    from notifications.scheduler import build_scheduler
+
+    runtime = bootstrap(_settings())
+
+    async def _run() -> None:
+        scheduler = build_scheduler(runtime)
+        scheduler.start()
+        typer.echo(f"Penjadwal berjalan (sapuan tiap {runtime.settings.sweep_seconds} detik). "
+                   "Ctrl+C untuk berhenti.")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            scheduler.shutdown(wait=True)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run())
 
 
 def main() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
@@ -25,6 +26,23 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
+    # Local non-working days beyond the national holidays, as a JSON list of dates.
+    extra_closed_days: list[date] = Field(default_factory=list)
+    # Reminders: the in-process scheduler, how often it sweeps, and when the digest goes out.
+    scheduler: bool = True
+    sweep_seconds: int = Field(default=60, ge=1)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    digest_minute: int = Field(default=30, ge=0, le=59)
+    # Email; an empty host turns the email channel off (the in-app inbox always works).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout: float = Field(default=10.0, gt=0)
+    mail_from: str = "berkas@localhost"
+    mail_max_attempts: int = Field(default=5, ge=1)
+    mail_lease_seconds: int = Field(default=300, ge=1)
 
     @model_validator(mode="after")
     def _secret_key_is_real(self) -> Self:
@@ -39,6 +57,10 @@ class Settings(BaseSettings):
         elif len(self.secret_key) < 16 and self.env == "production":
             raise ValueError("BERKAS_SECRET_KEY must be at least 16 characters")
         return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def public_url(self) -> str:

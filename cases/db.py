@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 WRITE_OPTION = "berkas_write"
 
@@ -65,3 +66,20 @@ def session_factory(engine: Engine) -> Any:
         return Session(engine, expire_on_commit=False)
 
     return _new
+
+
+def dialect_insert(session: Session, table: type[SQLModel]) -> Any:
+    """The INSERT construct of the session's database, which knows ON CONFLICT."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def insert_ignore(session: Session, table: type[SQLModel], **values: Any) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING; the new row's id, or None when the row existed.
+
+    The database's unique keys, not a read before the write, decide "already done": two
+    instances racing for the same reminder cannot both win.
+    """
+    statement = dialect_insert(session, table).values(**values).on_conflict_do_nothing()
+    row = session.execute(statement.returning(table.id)).first()  # type: ignore[attr-defined]
+    return None if row is None else int(row[0])

@@ -7,7 +7,7 @@ every screen has something to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -58,6 +58,14 @@ OUTLETS = (
      "submitted"),
 )
 
+# Applications that arrived on paper and are entered late, with their real submission date
+# (8 working days back): their review is already overdue, so reminders have work to do.
+PAPER_OUTLETS = (
+    ("Warta Paringin", "CV Warta Paringin", "online", "administrative"),
+    ("Suara Halong", "PT Suara Halong Mandiri", "print", "in_process"),
+)
+PAPER_DELAY_WORKING_DAYS = 8
+
 # The path from submitted to each target: (trigger, who, comment, data).
 PATHS: dict[str, tuple[str, ...]] = {
     "submitted": (),
@@ -99,6 +107,7 @@ def load_demo(
     for outlet in OUTLETS:
         _media_case(session, cast, now, outlet)
     _pwi_grant(session, cast, now)
+    _paper_cases(Ctx(session, actors["siti"], now, TZ))
     return [(u, r) for u, _, r in USERS]
 
 
@@ -134,6 +143,21 @@ def _pwi_grant(session: Session, cast: Cast, now: datetime) -> None:
     assert case.id is not None
     _upload(officer, case.id, "review")
     _step(session, cast, now, case.id, "review", {"recommended_amount": 125_000_000}, 0)
+
+
+def _paper_cases(kabid: Ctx) -> None:
+    today = kabid.calendar.local_date(kabid.now)
+    day = kabid.calendar.subtract_working_days(today, PAPER_DELAY_WORKING_DAYS)
+    submitted_at = datetime.combine(day, time(10), TZ)
+    for media, company, kind, status in PAPER_OUTLETS:
+        create_case(kabid, NewCase(
+            workflow="media_verification", title=f"Kerja sama publikasi 2026 — {media}",
+            fiscal_year=2026, amount=20_000_000,
+            applicant={"company_name": company, "media_name": media, "media_type": kind,
+                       "address": "Kabupaten Balangan", "editor_in_chief": f"Pemred {media}",
+                       "dewan_pers_status": status},
+            data={}, submitted_at=submitted_at,
+        ))
 
 
 def _upload(ctx: Ctx, case_id: int, gate: str) -> None:

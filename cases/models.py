@@ -170,3 +170,32 @@ class CaseCounter(SQLModel, table=True):
     prefix: str = Field(sa_type=String(8), primary_key=True)
     fiscal_year: int = Field(primary_key=True)
     last: int = 0
+
+
+class Deadline(SQLModel, table=True):
+    """Who must move a case out of its state, and by when (DOMAIN.md, Deadlines).
+
+    Opened by the transition that enters the state and closed by the one that leaves it, in
+    the same transaction. ``next_check_at`` is when the reminder sweep must next look at it
+    (local midnight of that day, in UTC); it is NULL once closed, so an idle sweep reads one
+    index range and nothing else.
+    """
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_next_check", "next_check_at"),
+        Index("ix_deadlines_case_closed", "case_id", "closed_at"),
+        Index("ix_deadlines_closed_due", "closed_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    state: str = Field(sa_type=String(32))
+    role: str = Field(sa_type=String(16))
+    opened_at: datetime = _when()
+    due_date: date
+    due_at: datetime = _when()
+    next_check_at: datetime | None = _when(nullable=True)
+    escalated_at: datetime | None = _when(nullable=True)
+    closed_at: datetime | None = _when(nullable=True)
+    closed_by: str | None = Field(default=None, sa_type=String(64))

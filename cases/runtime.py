@@ -12,6 +12,9 @@ from sqlmodel import Session
 from cases.clock import Clock, system_clock
 from cases.config import Settings
 from cases.db import make_engine, session_factory
+from cases.services.context import Ctx
+from workflows import Actor
+from workflows.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +24,16 @@ class Runtime:
     sessions: Callable[[], Session]
     clock: Clock
     tz: ZoneInfo
+    calendar: WorkingCalendar
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
         engine = make_engine(settings.database_url)
-        return cls(settings, engine, session_factory(engine), clock, ZoneInfo(settings.timezone))
+        calendar = WorkingCalendar(settings.extra_closed_days, settings.timezone)
+        return cls(settings, engine, session_factory(engine), clock, ZoneInfo(settings.timezone),
+                   calendar)
+
+    def ctx(self, session: Session, actor: Actor) -> Ctx:
+        """The context of one use case, as of now."""
+        return Ctx(session=session, actor=actor, now=self.clock(), tz=self.tz,
+                   calendar=self.calendar)

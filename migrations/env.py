@@ -8,6 +8,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import cases.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import notifications.models  # noqa: F401
 from cases.db import make_engine
 
 config = context.config

@@ -7,15 +7,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app import create_app
+from app import bootstrap, create_app
 from cases.config import Settings
 from cases.migrate import upgrade
 from cases.runtime import Runtime
 from cases.services.users import create_user
+
+if TYPE_CHECKING:
+    from tests.api.helpers import Api
 
 PASSWORD = "rahasia-uji-123"
 SECRET = "test-secret-key-with-enough-length"
@@ -71,13 +75,14 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
+    # The scheduler is off: tests run the sweep themselves, at the clock's time.
     return Settings(env="test", database_url=db_url, secret_key=SECRET,
-                    max_upload_bytes=64 * 1024)
+                    max_upload_bytes=64 * 1024, scheduler=False)
 
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FakeClock) -> Iterator[Runtime]:
-    rt = Runtime.build(settings, clock)
+    rt = bootstrap(settings, clock)
     yield rt
     rt.engine.dispose()
 
@@ -105,3 +110,11 @@ class People:
 def people(runtime: Runtime) -> People:
     """The staff of :data:`STAFF` (already in every test database) and a way to add more."""
     return People(runtime)
+
+
+@pytest.fixture
+def api(client: TestClient, people: People) -> Api:
+    """A client that logs in as any of the staff."""
+    from tests.api.helpers import Api  # the helpers import this module's constants
+
+    return Api(client)

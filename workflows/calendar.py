@@ -8,7 +8,7 @@ these days (DOMAIN.md, Deadlines).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -29,6 +29,10 @@ class WorkingCalendar:
         """The calendar date of an aware ``moment`` in the calendar's time zone."""
         return moment.astimezone(self.tz).date()
 
+    def start_of(self, day: date) -> datetime:
+        """Local midnight of ``day`` as an aware UTC datetime (what the database stores)."""
+        return datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
+
     def holiday_name(self, day: date) -> str | None:
         if day in self._extra:
             return "Hari libur daerah"
@@ -45,6 +49,17 @@ class WorkingCalendar:
         day = start
         while count:
             day += timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
+
+    def subtract_working_days(self, start: date, count: int) -> date:
+        """The ``count``-th working day before ``start``."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        day = start
+        while count:
+            day -= timedelta(days=1)
             if self.is_working_day(day):
                 count -= 1
         return day

@@ -35,12 +35,13 @@ def list_cases(
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     limit: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: bool | None = None,
 ) -> schemas.CasesPage:
     rows, next_cursor = case_service.list_cases(ctx.session, case_service.CaseQuery(
         workflow=workflow, state=state, q=q, fiscal_year=fiscal_year, limit=limit,
-        cursor=cursor,
+        cursor=cursor, overdue=overdue, now=ctx.now,
     ))
-    return schemas.CasesPage(items=presenters.summaries(ctx.session, rows),
+    return schemas.CasesPage(items=presenters.summaries(ctx, rows),
                              next_cursor=next_cursor)
 
 

@@ -51,7 +51,7 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def get_ctx(runtime: RuntimeDep, session: SessionDep, actor: CurrentActor) -> Ctx:
-    return Ctx(session=session, actor=actor, now=runtime.clock(), tz=runtime.tz)
+    return runtime.ctx(session, actor)
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from cases.api import schemas
-from cases.models import AuditEntry, Case, Document, User
+from cases.models import AuditEntry, Case, Deadline, Document, User
+from cases.services import deadlines as deadline_service
 from cases.services.context import Ctx
 from cases.services.documents import list_documents
 from cases.services.facts import case_flags
@@ -19,20 +18,32 @@ def _name(users: dict[int, User], user_id: int | None) -> str | None:
     return user.username if user else None
 
 
-def summary(case: Case, users: dict[int, User]) -> schemas.CaseSummary:
+def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
+    if row is None:
+        return None
+    view = deadline_service.view(row, ctx.now, ctx.calendar)
+    return schemas.DeadlineOut(
+        state=view.state, role=view.role, due_date=view.due_date, due_at=view.due_at,
+        overdue=view.overdue, working_days_overdue=view.working_days_overdue,
+    )
+
+
+def summary(case: Case, users: dict[int, User], due: schemas.DeadlineOut | None = None
+            ) -> schemas.CaseSummary:
     assert case.id is not None
     return schemas.CaseSummary(
         id=case.id, reference=case.reference, workflow=case.workflow, state=case.state,
         state_label=get_definition(case.workflow).state(case.state).label, title=case.title,
         applicant_name=case.applicant_name, fiscal_year=case.fiscal_year, amount=case.amount,
         version=case.version, assignee=_name(users, case.assignee_id),
-        created_at=case.created_at, updated_at=case.updated_at,
+        created_at=case.created_at, updated_at=case.updated_at, deadline=due,
     )
 
 
-def summaries(session: Session, cases: list[Case]) -> list[schemas.CaseSummary]:
-    users = users_by_id(session, (c.assignee_id for c in cases))
-    return [summary(c, users) for c in cases]
+def summaries(ctx: Ctx, cases: list[Case]) -> list[schemas.CaseSummary]:
+    users = users_by_id(ctx.session, (c.assignee_id for c in cases))
+    due = deadline_service.open_deadlines(ctx.session, (c.id for c in cases if c.id))
+    return [summary(c, users, deadline(ctx, due.get(c.id or 0))) for c in cases]
 
 
 def document(doc: Document) -> schemas.DocumentOut:
@@ -49,7 +60,8 @@ def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
     definition = get_definition(case.workflow)
     people = (case.assignee_id, case.registered_by, case.reviewed_by, case.approved_by)
     users = users_by_id(ctx.session, people)
-    base = summary(case, users).model_dump()
+    due = deadline_service.open_deadlines(ctx.session, [case.id]).get(case.id)
+    base = summary(case, users, deadline(ctx, due)).model_dump()
     return schemas.CaseDetail(
         **base,
         applicant=case.applicant, data=case.data,
@@ -116,7 +128,7 @@ def workflow(definition: WorkflowDefinition) -> schemas.WorkflowOut:
         applicant_fields=fields(definition.applicant_fields),
         data_fields=fields(definition.data_fields),
         deadlines=[
-            schemas.DeadlineOut(
+            schemas.DeadlineRuleOut(
                 state=d.state, role=d.role, working_days=d.working_days,
                 calendar_days=d.calendar_days,
                 next_year_on=f"{d.next_year_on[0]:02d}-{d.next_year_on[1]:02d}"

@@ -71,7 +71,7 @@ class TransitionOut(BaseModel):
     fields: list[FieldOut]
 
 
-class DeadlineOut(BaseModel):
+class DeadlineRuleOut(BaseModel):
     state: str
     role: str
     working_days: int | None
@@ -89,7 +89,7 @@ class WorkflowOut(BaseModel):
     documents: list[DocumentKindOut]
     applicant_fields: list[FieldOut]
     data_fields: list[FieldOut]
-    deadlines: list[DeadlineOut]
+    deadlines: list[DeadlineRuleOut]
 
 
 class CaseCreate(Strict):
@@ -102,6 +102,17 @@ class CaseCreate(Strict):
     submitted_at: datetime | None = Field(
         default=None, description="Back-dated registration (kabid, admin); needs a time zone."
     )
+
+
+class DeadlineOut(BaseModel):
+    """The open deadline of a case: who must act (role), by when, and whether it is late."""
+
+    state: str
+    role: str
+    due_date: date
+    due_at: datetime
+    overdue: bool
+    working_days_overdue: int
 
 
 class CaseSummary(BaseModel):
@@ -118,6 +129,7 @@ class CaseSummary(BaseModel):
     assignee: str | None
     created_at: datetime
     updated_at: datetime
+    deadline: DeadlineOut | None = None
 
 
 class CasesPage(BaseModel):

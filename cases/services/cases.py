@@ -9,16 +9,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import exists, or_, update
 from sqlmodel import Session, col, select
 
 from cases import audit
-from cases.db import write_transaction
+from cases.db import dialect_insert, write_transaction
 from cases.errors import BadInput, Conflict, NotFound
-from cases.models import Case, CaseCounter, Comment, User
+from cases.events import CaseRegistered, publish
+from cases.models import Case, CaseCounter, Comment, Deadline, User
 from cases.permissions import require
 from cases.services.context import Ctx
+from cases.services.deadlines import open_deadline
 from workflows import (
     InvalidInput,
     Reason,
@@ -73,10 +74,8 @@ def _parse_new_case(definition: WorkflowDefinition, new: NewCase) -> tuple[dict[
 
 def next_reference(session: Session, prefix: str, year: int) -> str:
     """Hand out the next ``PREFIX-YEAR-NNNN`` atomically (row lock on the counter)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(CaseCounter)
+        dialect_insert(session, CaseCounter)
         .values(prefix=prefix, fiscal_year=year, last=0)
         .on_conflict_do_nothing()
     )
@@ -120,6 +119,9 @@ def create_case(ctx: Ctx, new: NewCase) -> Case:
             payload={"reference": case.reference, "title": case.title, "amount": case.amount,
                      "applicant": applicant, "submitted_at": at.isoformat()},
         )
+        # Counted from the real submission date, so a back-dated case may already be late.
+        deadline = open_deadline(session, case, at, ctx.calendar)
+        publish(session, CaseRegistered(case, ctx.actor, ctx.now, deadline))
     return case
 
 
@@ -157,6 +159,8 @@ class CaseQuery:
     fiscal_year: int | None = None
     limit: int = 50
     cursor: str | None = None
+    overdue: bool | None = None  # as of ``now``: the case's open deadline has passed
+    now: datetime | None = None
 
 
 def encode_cursor(case_id: int) -> str:
@@ -196,6 +200,12 @@ def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | No
             col(column).ilike(pattern, escape="\\")
             for column in (Case.reference, Case.title, Case.applicant_name)
         )))
+    if query.overdue is not None:
+        late = exists().where(
+            col(Deadline.case_id) == col(Case.id), col(Deadline.closed_at).is_(None),
+            col(Deadline.due_at) <= (query.now or datetime.now(UTC)),
+        )
+        stmt = stmt.where(late if query.overdue else ~late)
     if query.cursor:
         stmt = stmt.where(col(Case.id) < decode_cursor(query.cursor))
     rows = list(session.exec(stmt))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from workflows import Actor
+from workflows.calendar import WorkingCalendar
+
+DEFAULT_CALENDAR = WorkingCalendar()
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +20,5 @@ class Ctx:
     actor: Actor
     now: datetime
     tz: ZoneInfo
+    # Working days for deadlines; the runtime's, with the regency's extra closed days.
+    calendar: WorkingCalendar = field(default=DEFAULT_CALENDAR)

@@ -9,9 +9,11 @@ import structlog
 from cases import audit
 from cases.db import write_transaction
 from cases.errors import BadInput, Conflict
+from cases.events import CaseTransitioned, publish
 from cases.models import Case
 from cases.services.cases import get_case, json_ready, lock_case, touch
 from cases.services.context import Ctx
+from cases.services.deadlines import close_deadlines, open_deadline
 from cases.services.facts import build_facts
 from workflows import Evaluation, InvalidInput, Outcome, get_engine
 
@@ -63,6 +65,10 @@ def fire_transition(
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
             payload={"trigger": trigger, "data": json_ready(outcome.changes)},
         )
+        close_deadlines(session, case_id, ctx.now, trigger)
+        deadline = open_deadline(session, case, ctx.now, ctx.calendar)
+        publish(session, CaseTransitioned(case, ctx.actor, ctx.now, deadline, trigger,
+                                          outcome.source, outcome.dest))
     log.info("case.transition", case_id=case.id, reference=case.reference, trigger=trigger,
              source=outcome.source, dest=outcome.dest, actor=ctx.actor.username)
     return case

@@ -38,6 +38,10 @@ class Api:
             self._tokens[username] = response.json()["access_token"]
         return {"Authorization": f"Bearer {self._tokens[username]}"}
 
+    def forget_tokens(self) -> None:
+        """Log in anew on the next request (tokens expire when the clock moves days)."""
+        self._tokens.clear()
+
     def get(self, who: str, path: str, **kw: Any) -> httpx.Response:
         return self.client.get(path, headers=self.headers(who), **kw)
 

@@ -51,3 +51,8 @@ def test_zero_days_is_the_same_day_and_negative_is_refused() -> None:
 def test_local_date_is_taken_in_wita() -> None:
     # 17.00 UTC on Friday is 01.00 WITA on Saturday.
     assert CAL.local_date(datetime(2026, 2, 6, 17, 0, tzinfo=UTC)) == date(2026, 2, 7)
+
+
+def test_counting_back_eight_working_days_from_25_february_skips_imlek() -> None:
+    assert CAL.subtract_working_days(date(2026, 2, 25), 8) == date(2026, 2, 11)
+    assert CAL.add_working_days(date(2026, 2, 11), 8) == date(2026, 2, 25)

@@ -1,0 +1,102 @@
+"""The in-app inbox, and the one place a notification is written (with its email, if any)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from cases.config import Settings
+from cases.db import insert_ignore, write_transaction
+from cases.errors import NotFound
+from cases.models import User
+from cases.services.context import Ctx
+from notifications.models import Notification, OutboxEmail
+from notifications.templates import Message
+
+
+@dataclass(frozen=True, slots=True)
+class Channels:
+    """Where notifications go besides the inbox, and how links and Message-IDs are made."""
+
+    email: bool
+    base_url: str
+    mail_domain: str = "berkas.local"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Channels:
+        domain = settings.mail_from.rpartition("@")[2] or "berkas.local"
+        return cls(settings.mail_enabled, settings.public_url, domain)
+
+
+def notify(session: Session, channels: Channels, user: User, *, key: str, kind: str,
+           case_id: int | None, message: Message, now: datetime) -> bool:
+    """Put ``message`` in ``user``'s inbox (and the email outbox) unless ``key`` was used.
+
+    ``key`` names the cause and the user; the unique index makes a repeat a no-op.
+    """
+    assert user.id is not None
+    notification_id = insert_ignore(
+        session, Notification, key=key, user_id=user.id, case_id=case_id, kind=kind,
+        title=message.title[:300], body=message.text[:4000], created_at=now,
+    )
+    if notification_id is None:
+        return False
+    if channels.email and user.email:
+        session.add(OutboxEmail(
+            # Derived from the notification, so a resend carries the same id and a
+            # receiver can drop the duplicate.
+            message_id=f"<berkas.{key}@{channels.mail_domain}>",
+            notification_id=notification_id, to_address=user.email,
+            subject=f"[Berkas] {message.title}"[:300], text_body=message.text,
+            html_body=message.html, next_attempt_at=now, created_at=now,
+        ))
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    items: list[Notification]
+    unread: int
+
+
+def inbox(session: Session, user_id: int, *, limit: int = 50, unread_only: bool = False
+          ) -> InboxPage:
+    """A user's newest notifications and how many are unread."""
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(col(Notification.read_at).is_(None))
+    items = list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)))
+    return InboxPage(items, unread_count(session, user_id))
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return int(session.exec(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, col(Notification.read_at).is_(None))
+    ).one())
+
+
+def mark_read(ctx: Ctx, notification_id: int) -> Notification:
+    """Mark one of the caller's own notifications read; someone else's is "not found"."""
+    with write_transaction(ctx.session) as session:
+        row = session.get(Notification, notification_id)
+        if row is None or row.user_id != ctx.actor.user_id:
+            raise NotFound(f"Notifikasi {notification_id} tidak ditemukan",
+                           "notification_not_found")
+        if row.read_at is None:
+            row.read_at = ctx.now
+    return row
+
+
+def mark_all_read(ctx: Ctx) -> int:
+    with write_transaction(ctx.session) as session:
+        result = session.execute(
+            update(Notification)
+            .where(col(Notification.user_id) == ctx.actor.user_id,
+                   col(Notification.read_at).is_(None))
+            .values(read_at=ctx.now)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
