@@ -18,9 +18,9 @@ import structlog
 import typer
 from fastapi import FastAPI, Request, Response
 
+import web
 from cases import audit
 from cases.api import router as api_router
-from cases.api.errors import install as install_error_handlers
 from cases.clock import Clock, system_clock
 from cases.config import Settings
 from cases.migrate import upgrade
@@ -97,9 +97,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
                   description="Pengelola berkas verifikasi media dan hibah — Diskominfo")
     app.state.runtime = runtime
     app.middleware("http")(_request_context)
-    install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(notifications_router)
+    web.install(app)  # after the API: its error handlers answer pages with pages
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

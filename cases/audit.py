@@ -143,6 +143,13 @@ def _all_entries(session: Session, batch: int) -> Iterator[AuditEntry]:
         session.expunge_all()
 
 
+def entries(session: Session, case_id: int) -> list[AuditEntry]:
+    """One case's chain, in order: its timeline."""
+    return list(session.exec(
+        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(col(AuditEntry.seq))
+    ))
+
+
 def case_reference(session: Session, case_id: int | None) -> str | None:
     if case_id is None:
         return None

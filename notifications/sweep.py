@@ -78,7 +78,9 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
             for deadline, case in rows:
                 report.reminders += _check(session, today, recipients, deadline, case)
             report.checked += len(rows)
-    log.info("reminders.sweep", checked=report.checked, sent=len(report.reminders))
+    # An idle sweep runs every minute: only work done is worth an info line.
+    (log.info if report.reminders else log.debug)(
+        "reminders.sweep", checked=report.checked, sent=len(report.reminders))
     return report
 
 

@@ -9,9 +9,13 @@ from fastapi import APIRouter, Path
 from cases import audit
 from cases.api import schemas
 from cases.api.deps import CtxDep
+from cases.models import User
+from cases.permissions import require
 from cases.services import budgets as budget_service
+from cases.services import users as user_service
 
 router = APIRouter(tags=["budgets", "audit"])
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _out(view: budget_service.BudgetView) -> schemas.BudgetOut:
@@ -43,3 +47,33 @@ def verify_audit(ctx: CtxDep) -> schemas.AuditVerifyOut:
         broken_case=audit.case_reference(ctx.session, result.broken_case_id),
         broken_seq=result.broken_seq, problem=result.problem,
     )
+
+
+def _user_out(user: User) -> schemas.UserOut:
+    assert user.id is not None
+    return schemas.UserOut(id=user.id, username=user.username, full_name=user.full_name,
+                           email=user.email, roles=user.roles, is_active=user.is_active)
+
+
+@router.get("/users", tags=["users"])
+def list_users(ctx: CtxDep) -> list[schemas.UserOut]:
+    require(ctx.actor, "manage_users")
+    return [_user_out(u) for u in user_service.list_users(ctx.session)]
+
+
+@router.post("/users", status_code=201, tags=["users"])
+def create_user(ctx: CtxDep, body: schemas.UserIn) -> schemas.UserOut:
+    return _user_out(user_service.register_user(
+        ctx, username=body.username, full_name=body.full_name, email=body.email,
+        roles=body.roles, password=body.password,
+    ))
+
+
+@router.post("/users/{user_id}/active", tags=["users"])
+def set_active(ctx: CtxDep, user_id: Id, body: schemas.ActiveIn) -> schemas.UserOut:
+    return _user_out(user_service.set_active(ctx, user_id, body.active))
+
+
+@router.post("/users/{user_id}/password", tags=["users"])
+def reset_password(ctx: CtxDep, user_id: Id, body: schemas.PasswordIn) -> schemas.UserOut:
+    return _user_out(user_service.reset_password(ctx, user_id, body.password))

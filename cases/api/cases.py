@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlmodel import col, select
 
+from cases import audit
 from cases.api import presenters, schemas
 from cases.api.deps import CtxDep
-from cases.models import AuditEntry
 from cases.services import cases as case_service
 from cases.services.transitions import fire_transition
 
@@ -36,10 +35,11 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     overdue: bool | None = None,
+    sort: Literal["new", "due"] = "new",
 ) -> schemas.CasesPage:
     rows, next_cursor = case_service.list_cases(ctx.session, case_service.CaseQuery(
         workflow=workflow, state=state, q=q, fiscal_year=fiscal_year, limit=limit,
-        cursor=cursor, overdue=overdue, now=ctx.now,
+        cursor=cursor, overdue=overdue, now=ctx.now, sort=sort,
     ))
     return schemas.CasesPage(items=presenters.summaries(ctx, rows),
                              next_cursor=next_cursor)
@@ -75,7 +75,4 @@ def comment(ctx: CtxDep, case_id: int, body: schemas.CommentIn) -> schemas.Comme
 @router.get("/cases/{case_id}/audit")
 def case_audit(ctx: CtxDep, case_id: int) -> list[schemas.AuditEntryOut]:
     case_service.get_case(ctx.session, case_id)
-    entries = ctx.session.exec(
-        select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(col(AuditEntry.seq))
-    )
-    return [presenters.audit_entry(e) for e in entries]
+    return [presenters.audit_entry(e) for e in audit.entries(ctx.session, case_id)]

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from cases.api import presenters, schemas
 from cases.api.deps import CtxDep, RuntimeDep
+from cases.models import Document
 from cases.services import documents as document_service
 
 router = APIRouter(tags=["documents"])
@@ -42,6 +43,11 @@ def check(
 def download(ctx: CtxDep, case_id: int, document_id: int) -> Response:
     """The stored bytes, as an attachment: never rendered inline by the browser."""
     doc, content = document_service.read_document(ctx.session, case_id, document_id)
+    return attachment(doc, content)
+
+
+def attachment(doc: Document, content: bytes) -> Response:
+    """A stored document as a download that no browser renders inline (pages use it too)."""
     disposition = f"attachment; filename*=UTF-8''{quote(doc.filename)}"
     return Response(
         content,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cases.errors import (
@@ -91,8 +92,26 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 
 
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(ServiceError, _domain_error)
-    app.add_exception_handler(WorkflowError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+# Renders an error for a person (an HTML page) from the status and the JSON error body.
+HtmlErrors = Callable[[Request, int, dict[str, Any]], Response]
+API_PATHS = ("/api", "/healthz", "/openapi.json", "/docs")
+
+
+def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
+    """Map errors to responses: JSON under ``/api``, and pages (via ``html``) elsewhere."""
+
+    def negotiated(handler: Callable[[Request, Exception], JSONResponse]) -> Callable[
+        [Request, Exception], Response
+    ]:
+        def respond(request: Request, exc: Exception) -> Response:
+            response = handler(request, exc)
+            if html is None or request.url.path.startswith(API_PATHS):
+                return response
+            return html(request, response.status_code, json.loads(bytes(response.body)))
+
+        return respond
+
+    app.add_exception_handler(ServiceError, negotiated(_domain_error))
+    app.add_exception_handler(WorkflowError, negotiated(_domain_error))
+    app.add_exception_handler(RequestValidationError, negotiated(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, negotiated(_http_error))

@@ -237,3 +237,20 @@ class AuditVerifyOut(BaseModel):
     broken_case: str | None
     broken_seq: int | None
     problem: str
+
+
+class UserIn(Strict):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=200)]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = ""
+    roles: list[Annotated[str, StringConstraints(max_length=16)]] = Field(max_length=5)
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class ActiveIn(Strict):
+    active: Annotated[bool, Field(strict=True)]
+
+
+class PasswordIn(Strict):
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import exists, or_, update
 from sqlmodel import Session, col, select
@@ -161,19 +161,22 @@ class CaseQuery:
     cursor: str | None = None
     overdue: bool | None = None  # as of ``now``: the case's open deadline has passed
     now: datetime | None = None
+    sort: Literal["new", "due"] = "new"
 
 
-def encode_cursor(case_id: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{case_id}".encode()).decode().rstrip("=")
+def encode_cursor(*parts: int) -> str:
+    """An opaque page cursor: the keyset of the last row (``id``, or ``due``, ``id``)."""
+    raw = "c:" + ":".join(str(p) for p in parts)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, size: int = 1) -> tuple[int, ...]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = raw.partition(":")
-        if prefix != "c" or not number.isdigit():
+        prefix, *numbers = raw.split(":")
+        if prefix != "c" or len(numbers) != size or not all(n.isdigit() for n in numbers):
             raise ValueError(raw)
-        return int(number)
+        return tuple(int(n) for n in numbers)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadInput("Kursor halaman tidak valid", "invalid_cursor") from None
 
@@ -184,10 +187,44 @@ def _like(text: str) -> str:
 
 
 def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | None]:
-    """Newest first, by keyset on id (no OFFSET): a page costs the same however deep."""
+    """Newest first, or soonest deadline first (``sort="due"``: cases with an open deadline
+    only), by keyset (no OFFSET): a page costs the same however deep."""
     if query.workflow is not None:
         workflow_definition(query.workflow)
-    stmt = select(Case).order_by(col(Case.id).desc()).limit(query.limit + 1)
+    stmt = _filtered(select(Case), query)
+    if query.sort == "due":
+        return _by_due(session, stmt, query)
+    stmt = stmt.order_by(col(Case.id).desc()).limit(query.limit + 1)
+    if query.cursor:
+        stmt = stmt.where(col(Case.id) < decode_cursor(query.cursor)[0])
+    rows = list(session.exec(stmt))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return rows, encode_cursor(rows[-1].id) if more and rows[-1].id else None
+
+
+def _by_due(session: Session, stmt: Any, query: CaseQuery) -> tuple[list[Case], str | None]:
+    due = col(Deadline.due_at)
+    stmt = stmt.join(Deadline, (col(Deadline.case_id) == col(Case.id))
+                     & col(Deadline.closed_at).is_(None))
+    if query.cursor:
+        micros, last_id = decode_cursor(query.cursor, 2)
+        after = datetime.fromtimestamp(micros / 1_000_000, UTC)
+        stmt = stmt.where(or_(due > after, (due == after) & (col(Case.id) > last_id)))
+    rows = list(session.exec(
+        stmt.add_columns(due).order_by(due, col(Case.id)).limit(query.limit + 1)
+    ))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cases = [case for case, _ in rows]
+    if not (more and rows):
+        return cases, None
+    last_case, last_due = rows[-1]
+    assert last_case.id is not None
+    return cases, encode_cursor(int(last_due.timestamp() * 1_000_000), last_case.id)
+
+
+def _filtered(stmt: Any, query: CaseQuery) -> Any:
     if query.workflow:
         stmt = stmt.where(Case.workflow == query.workflow)
     if query.state:
@@ -206,12 +243,7 @@ def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | No
             col(Deadline.due_at) <= (query.now or datetime.now(UTC)),
         )
         stmt = stmt.where(late if query.overdue else ~late)
-    if query.cursor:
-        stmt = stmt.where(col(Case.id) < decode_cursor(query.cursor))
-    rows = list(session.exec(stmt))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    return rows, encode_cursor(rows[-1].id) if more and rows[-1].id else None
+    return stmt
 
 
 def assign_case(ctx: Ctx, case_id: int, username: str) -> Case:

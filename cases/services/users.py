@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
+import structlog
 from sqlmodel import Session, col, select
 
 from cases.db import write_transaction
-from cases.errors import BadInput, Conflict, NotAuthenticated
+from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound
 from cases.models import User
+from cases.permissions import require
 from cases.security import hash_password, verify_password
+from cases.services.context import Ctx
 from workflows import Actor, Role
+
+log = structlog.get_logger(__name__)
+USERNAME = re.compile(r"[A-Za-z0-9._]{1,64}")
 
 VALID_ROLES = frozenset(r.value for r in Role)
 
@@ -36,8 +43,10 @@ def create_user(
     unknown = [r for r in roles if r not in VALID_ROLES]
     if not roles or unknown:
         raise BadInput(f"Peran tidak dikenal: {unknown or 'kosong'}", "unknown_role")
-    if len(password) < 8:
-        raise BadInput("Kata sandi minimal 8 karakter", "weak_password")
+    _check_password(password)
+    if not USERNAME.fullmatch(username):
+        raise BadInput("Nama pengguna hanya huruf, angka, titik dan garis bawah (≤ 64)",
+                       "invalid_username")
     with write_transaction(session):
         if session.exec(select(User.id).where(User.username == username)).first() is not None:
             raise Conflict(f"Nama pengguna {username} sudah dipakai", "username_taken")
@@ -51,6 +60,11 @@ def create_user(
         )
         session.add(user)
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise BadInput("Kata sandi minimal 8 karakter", "weak_password")
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
@@ -75,3 +89,47 @@ def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
         return {}
     rows = session.exec(select(User).where(col(User.id).in_(wanted)))
     return {u.id: u for u in rows if u.id is not None}
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.username))))
+
+
+def register_user(ctx: Ctx, *, username: str, full_name: str, email: str,
+                  roles: Iterable[str], password: str) -> User:
+    """An admin adds an account (the CLI's ``users create`` does the same without a login)."""
+    require(ctx.actor, "manage_users")
+    user = create_user(ctx.session, username=username.strip(), full_name=full_name.strip(),
+                       email=email.strip(), roles=roles, password=password, now=ctx.now)
+    log.info("user.created", username=user.username, roles=user.roles, actor=ctx.actor.username)
+    return user
+
+
+def set_active(ctx: Ctx, user_id: int, active: bool) -> User:
+    """Deactivate (or reactivate) an account; its tokens and sessions stop working at once,
+    because every request reads the user anew. Admins cannot lock themselves out."""
+    require(ctx.actor, "manage_users")
+    if user_id == ctx.actor.user_id and not active:
+        raise BadInput("Anda tidak dapat menonaktifkan akun sendiri", "cannot_deactivate_self")
+    with write_transaction(ctx.session) as session:
+        user = _user(session, user_id)
+        user.is_active = active
+    log.info("user.active", username=user.username, active=active, actor=ctx.actor.username)
+    return user
+
+
+def reset_password(ctx: Ctx, user_id: int, password: str) -> User:
+    require(ctx.actor, "manage_users")
+    _check_password(password)
+    with write_transaction(ctx.session) as session:
+        user = _user(session, user_id)
+        user.password_hash = hash_password(password)
+    log.info("user.password_reset", username=user.username, actor=ctx.actor.username)
+    return user
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Pengguna {user_id} tidak ditemukan", "user_not_found")
+    return user

@@ -1,0 +1,51 @@
+"""From HTML forms to the service layer's input, and its refusals back to the fields.
+
+Browsers send text; the services take typed values. Amounts may be typed as officers write
+them (``45.000.000``, ``Rp 45.000.000``); anything unreadable is passed on as text so that the
+service's own validation names the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from starlette.datastructures import FormData
+
+from workflows import FieldSpec, FieldType, Reason
+
+_AMOUNT = re.compile(r"(?:rp\.?)?\s*([0-9][0-9.\s]*)", re.IGNORECASE)
+
+
+def amount(text: str) -> int | str:
+    """``Rp 45.000.000`` → 45000000; unreadable text comes back unchanged."""
+    match = _AMOUNT.fullmatch(text.strip())
+    if not match:
+        return text
+    digits = re.sub(r"[.\s]", "", match.group(1))
+    return int(digits) if digits.isdigit() and len(digits) <= 16 else text
+
+
+def field_values(specs: Iterable[FieldSpec], form: FormData, prefix: str) -> dict[str, object]:
+    """The values of ``specs`` in ``form`` (named ``prefix.name``), typed where they can be."""
+    values: dict[str, object] = {}
+    for spec in specs:
+        raw = form.get(f"{prefix}.{spec.name}", "")
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text:
+            continue
+        values[spec.name] = amount(text) if spec.type is FieldType.MONEY else text
+    return values
+
+
+def by_field(reasons: Sequence[Reason]) -> dict[str, list[str]]:
+    """Reasons keyed by the field they name (``applicant.media_name: …``); others under ""."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for reason in reasons:
+        field, sep, message = reason.message.partition(": ")
+        if sep and "." in field and " " not in field:
+            out[field].append(message)
+        else:
+            out[""].append(reason.message)
+    return dict(out)

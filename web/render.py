@@ -1,0 +1,68 @@
+"""Rendering pages: one Jinja2 environment, with the filters officers read numbers and dates by."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from cases.permissions import may
+from web.session import FLASH, Page, take_flash
+from workflows import ROLE_LABELS, format_rupiah, get_definition
+from workflows.dates import format_date, format_datetime
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+ENV = TEMPLATES.env
+ENV.globals["ROLE_LABELS"] = ROLE_LABELS
+
+
+def _rupiah(value: int | None) -> str:
+    return "—" if value is None else format_rupiah(value)
+
+
+def _tanggal(value: date | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day)
+
+
+def _state_label(state: str, workflow: str) -> str:
+    return get_definition(workflow).state(state).label
+
+
+ENV.filters["rupiah"] = _rupiah
+ENV.filters["tanggal"] = _tanggal
+ENV.filters["state_label"] = _state_label
+
+
+def page(request: Request, template: str, context: dict[str, Any], *,
+         who: Page | None = None, status: int = 200) -> HTMLResponse:
+    """Render ``template`` for ``who`` (None on the login page); the flash note is used up."""
+    tz = request.app.state.runtime.tz
+    base: dict[str, Any] = {
+        "who": who, "flash": take_flash(request),
+        "waktu": lambda moment: format_datetime(moment, tz) if moment else "—",
+        "may": (lambda action: may(who.actor, action)) if who else (lambda _action: False),
+    }
+    if who is not None:
+        from notifications.inbox import unread_count
+
+        base["unread"] = unread_count(who.session, who.actor.user_id)
+    response = TEMPLATES.TemplateResponse(request, template, {**base, **context},
+                                          status_code=status)
+    if base["flash"]:
+        response.delete_cookie(FLASH, path="/")
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def datetime_local(moment: datetime, request: Request) -> str:
+    return format_datetime(moment, request.app.state.runtime.tz)
