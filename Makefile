@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BERKAS_PORT ?= 8000
 DEV    := BERKAS_ENV=development BERKAS_PORT=$(BERKAS_PORT)
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Refresh the README's screenshots (needs Debian's chromium at /usr/bin/chromium).
+screenshots: $(VENV)/.dev-installed
+	BERKAS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache berkas.db berkas.db-wal berkas.db-shm

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, cast
 from urllib.parse import quote, unquote
@@ -89,12 +90,14 @@ class Posted:
         return value.strip() if isinstance(value, str) else default
 
 
-async def posted_form(request: Request, page: PageDep) -> Posted:
-    form = await request.form()
-    sent = form.get("csrf", "")
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, page.csrf):
-        raise Forbidden("Formulir kedaluwarsa atau tidak sah; muat ulang halaman", "csrf_failed")
-    return Posted(page, form)
+async def posted_form(request: Request, page: PageDep) -> AsyncIterator[Posted]:
+    """The form, after its CSRF check; its uploaded files are closed after the response."""
+    async with request.form() as form:
+        sent = form.get("csrf", "")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent, page.csrf):
+            raise Forbidden("Formulir kedaluwarsa atau tidak sah; muat ulang halaman",
+                            "csrf_failed")
+        yield Posted(page, form)
 
 
 PostDep = Annotated[Posted, Depends(posted_form)]
