@@ -10,8 +10,9 @@ import contextlib
 import logging
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated
 
 import structlog
@@ -21,7 +22,7 @@ from fastapi import FastAPI, Request, Response
 import web
 from cases import audit
 from cases.api import router as api_router
-from cases.clock import Clock, system_clock
+from cases.clock import Clock
 from cases.config import Settings
 from cases.migrate import upgrade
 from cases.runtime import Runtime
@@ -66,13 +67,13 @@ async def _request_context(
     return response
 
 
-def bootstrap(settings: Settings, clock: Clock = system_clock) -> Runtime:
+def bootstrap(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of a process, with the event handlers that follow case use cases."""
     notification_handlers.install()
     return Runtime.build(settings, clock)
 
 
-def create_app(settings: Settings, clock: Clock = system_clock) -> FastAPI:
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     configure_logging(settings)
     runtime = bootstrap(settings, clock)
 
@@ -129,6 +130,16 @@ def _settings() -> Settings:
     return settings
 
 
+@contextlib.contextmanager
+def _runtime(settings: Settings | None = None) -> Iterator[Runtime]:
+    """A command's runtime; its connections are closed when the command is done."""
+    runtime = bootstrap(settings or _settings())
+    try:
+        yield runtime
+    finally:
+        runtime.engine.dispose()
+
+
 @cli.command()
 def migrate() -> None:
     """Apply the database migrations (safe to run again)."""
@@ -164,8 +175,7 @@ def demo(
 
     settings = _settings()
     configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
-    runtime = bootstrap(settings)
-    with runtime.sessions() as session:
+    with _runtime(settings) as runtime, runtime.sessions() as session:
         users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty)
     if users is None:
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
@@ -191,8 +201,7 @@ def users_create(
         typer.echo("Berikan kata sandi lewat --password-stdin.", err=True)
         raise typer.Exit(2)
     password = sys.stdin.readline().rstrip("\n")
-    runtime = bootstrap(_settings())
-    with runtime.sessions() as session:
+    with _runtime() as runtime, runtime.sessions() as session:
         try:
             user = create_user(session, username=username, full_name=full_name, email=email,
                                roles=role, password=password, now=runtime.clock())
@@ -205,8 +214,7 @@ def users_create(
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Recompute every case's hash chain; exit 1 and name the first broken entry."""
-    runtime = bootstrap(_settings())
-    with runtime.sessions() as session:
+    with _runtime() as runtime, runtime.sessions() as session:
         result = audit.verify(session)
         reference = audit.case_reference(session, result.broken_case_id)
     if result.ok:
@@ -220,13 +228,49 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+@cli.command("backup")
+def backup_command(path: Annotated[Path, typer.Argument(help="Berkas cadangan")]) -> None:
+    """Back up the whole database to PATH (SQLite online backup; pg_dump for PostgreSQL)."""
+    from cases.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        backup(settings.database_url, path)
+    except BackupError as exc:
+        typer.echo(f"Gagal: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Cadangan tersimpan di {path} ({path.stat().st_size} bita).")
+
+
+@cli.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="Berkas cadangan")],
+    yes: Annotated[bool, typer.Option("--yes", help="Ya, ganti seluruh isi basis data")] = False,
+) -> None:
+    """Replace the whole database with a backup, then verify its audit chains."""
+    from cases.backup import BackupError, restore
+
+    if not yes:
+        typer.echo("Pemulihan mengganti seluruh isi basis data. Hentikan server, lalu ulangi "
+                   "dengan --yes.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    try:
+        restore(settings.database_url, path)
+    except BackupError as exc:
+        typer.echo(f"Gagal: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Basis data dipulihkan dari {path}.")
+    audit_verify()
+
+
 @reminders_cli.command("run")
 def reminders_run() -> None:
     """Run one reminder sweep now, deliver the email outbox, and print what was sent."""
     from notifications.runner import run_reminders
 
-    runtime = bootstrap(_settings())
-    report = run_reminders(runtime)
+    with _runtime() as runtime:
+        report = run_reminders(runtime)
     for sent in report.sweep.reminders:
         typer.echo(f"  {sent.reference:<14} {sent.kind:<11} → {', '.join(sent.recipients) or '-'}")
     delivery = report.delivery
@@ -245,9 +289,7 @@ def worker() -> None:
 
     from notifications.scheduler import build_scheduler
 
-    runtime = bootstrap(_settings())
-
-    async def _run() -> None:
+    async def _run(runtime: Runtime) -> None:
         scheduler = build_scheduler(runtime)
         scheduler.start()
         typer.echo(f"Penjadwal berjalan (sapuan tiap {runtime.settings.sweep_seconds} detik). "
@@ -257,8 +299,8 @@ def worker() -> None:
         finally:
             scheduler.shutdown(wait=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run())
+    with contextlib.suppress(KeyboardInterrupt), _runtime() as runtime:
+        asyncio.run(_run(runtime))
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
+    # Start the clock at this moment (with a time zone) instead of now; it then runs normally.
+    clock_start: datetime | None = None
     # Local non-working days beyond the national holidays, as a JSON list of dates.
     extra_closed_days: list[date] = Field(default_factory=list)
     # Reminders: the in-process scheduler, how often it sweeps, and when the digest goes out.
@@ -56,6 +58,12 @@ class Settings(BaseSettings):
             self.secret_key = DEV_SECRET
         elif len(self.secret_key) < 16 and self.env == "production":
             raise ValueError("BERKAS_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @model_validator(mode="after")
+    def _clock_start_is_aware(self) -> Self:
+        if self.clock_start is not None and self.clock_start.tzinfo is None:
+            raise ValueError("BERKAS_CLOCK_START needs a time zone, e.g. 2026-02-18T09:00+08:00")
         return self
 
     @property

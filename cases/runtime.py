@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from cases.clock import Clock, system_clock
+from cases.clock import Clock, started_clock, system_clock
 from cases.config import Settings
 from cases.db import make_engine, session_factory
 from cases.services.context import Ctx
@@ -27,7 +27,10 @@ class Runtime:
     calendar: WorkingCalendar
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        """The runtime for ``settings``; the clock is ``clock``, else the settings' own."""
+        if clock is None:
+            clock = started_clock(settings.clock_start) if settings.clock_start else system_clock
         engine = make_engine(settings.database_url)
         calendar = WorkingCalendar(settings.extra_closed_days, settings.timezone)
         return cls(settings, engine, session_factory(engine), clock, ZoneInfo(settings.timezone),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,12 +19,23 @@ from cases.config import Settings
 from cases.migrate import upgrade
 from cases.runtime import Runtime
 from cases.services.users import create_user
+from tests.postgres import PostgresServer
 
 if TYPE_CHECKING:
     from tests.api.helpers import Api
 
+# The PostgreSQL leg runs when this names a server (any database on it; tests make their own).
+POSTGRES_URL = os.environ.get("BERKAS_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+_COUNTER = itertools.count()
+
 PASSWORD = "rahasia-uji-123"
 SECRET = "test-secret-key-with-enough-length"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI") and not POSTGRES_URL:
+        raise pytest.UsageError("CI runs the PostgreSQL leg: set BERKAS_TEST_POSTGRES_URL")
 
 
 class FakeClock:
@@ -42,29 +55,51 @@ STAFF = (("rina", "officer"), ("fajar", "officer"), ("siti", "kabid"), ("ahmad",
          ("dewi", "treasurer"), ("admin", "admin"))
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate and add the staff once; each test gets a copy of the file.
-
-    Hashing six argon2 passwords per test would dominate the suite's time.
-    """
-    path = tmp_path_factory.mktemp("template") / "berkas.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
+def _add_staff(url: str) -> None:
+    """Hashing six argon2 passwords per test would dominate the suite's time: once per template."""
     settings = Settings(env="test", database_url=url, secret_key=SECRET)
     runtime = Runtime.build(settings, FakeClock(datetime(2026, 1, 2, tzinfo=UTC)))
     staff = People(runtime)
     for username, role in STAFF:
         staff.add(username, role)
     runtime.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the staff; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "berkas.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    _add_staff(url)
     return path
 
 
-@pytest.fixture
-def db_url(migrated_template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "berkas.db"
-    shutil.copy(migrated_template, target)
-    return f"sqlite:///{target}"
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[PostgresServer]:
+    """A migrated PostgreSQL database with the staff; each test gets a clone of it."""
+    server = PostgresServer(POSTGRES_URL)
+    template = server.create(f"berkas_tpl_{os.getpid()}")
+    upgrade(template)
+    _add_staff(template)
+    yield server
+    server.drop(f"berkas_tpl_{os.getpid()}")
+    server.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, migrated_template: Path, tmp_path: Path
+           ) -> Iterator[str]:
+    """A fresh, migrated database with the staff, on each backend in turn."""
+    if request.param == "sqlite":
+        target = tmp_path / "berkas.db"
+        shutil.copy(migrated_template, target)
+        yield f"sqlite:///{target}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_template")
+    name = f"berkas_t_{os.getpid()}_{next(_COUNTER)}"
+    yield server.create(name, template=f"berkas_tpl_{os.getpid()}")
+    server.drop(name)
 
 
 @pytest.fixture

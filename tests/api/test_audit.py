@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -14,12 +12,7 @@ from app import cli
 from cases.runtime import Runtime
 from tests.api.helpers import Api
 from tests.conftest import SECRET
-
-
-def sqlite_path(runtime: Runtime) -> str:
-    database = runtime.engine.url.database
-    assert database is not None
-    return database
+from tests.dbtools import drop_audit_guard, execute
 
 
 def test_database_refuses_update_and_delete_of_audit_rows(api: Api, runtime: Runtime) -> None:
@@ -40,18 +33,20 @@ def test_tampering_breaks_the_chain_and_verify_names_the_row(
     api.fire("fajar", second, "return_for_revision", comment="NIB salah")
     api.fire("fajar", second, "resubmit", comment="diperbaiki")
     runner = CliRunner()
-    monkeypatch.setenv("BERKAS_DATABASE_URL", str(runtime.engine.url))
+    monkeypatch.setenv("BERKAS_DATABASE_URL",
+                       runtime.engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("BERKAS_SECRET_KEY", SECRET)
     ok = runner.invoke(cli, ["audit", "verify"])
     assert ok.exit_code == 0, ok.output
     assert "4 entri, 2 berkas" in ok.output
 
-    with sqlite3.connect(sqlite_path(runtime)) as db:
-        db.execute("DROP TRIGGER audit_entries_no_update")
-        row_id = db.execute(
-            "SELECT id FROM audit_entries WHERE case_id = ? AND seq = 2", (second,)
-        ).fetchone()[0]
-        db.execute("UPDATE audit_entries SET comment = 'NIB benar' WHERE id = ?", (row_id,))
+    drop_audit_guard(runtime.engine)
+    with runtime.engine.connect() as conn:
+        row_id = conn.execute(text(
+            "SELECT id FROM audit_entries WHERE case_id = :case AND seq = 2"), {"case": second}
+        ).scalar_one()
+    execute(runtime.engine, "UPDATE audit_entries SET comment = 'NIB benar' WHERE id = :id",
+            id=row_id)
 
     report = api.get("admin", "/api/audit/verify").json()
     assert report["ok"] is False
@@ -68,9 +63,9 @@ def test_a_removed_entry_is_found_by_its_missing_sequence(api: Api, runtime: Run
     case_id = api.create_media()["id"]
     api.post("rina", f"/api/cases/{case_id}/comments", json={"body": "satu"})
     api.post("rina", f"/api/cases/{case_id}/comments", json={"body": "dua"})
-    with sqlite3.connect(sqlite_path(runtime)) as db:
-        db.execute("DROP TRIGGER audit_entries_no_delete")
-        db.execute("DELETE FROM audit_entries WHERE case_id = ? AND seq = 2", (case_id,))
+    drop_audit_guard(runtime.engine)
+    execute(runtime.engine, "DELETE FROM audit_entries WHERE case_id = :case AND seq = 2",
+            case=case_id)
     report = api.get("admin", "/api/audit/verify").json()
     assert (report["ok"], report["broken_seq"]) == (False, 3)
     assert "missing" in report["problem"]

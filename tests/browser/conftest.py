@@ -4,19 +4,17 @@ driven by Playwright. In CI a missing Chromium fails the run; elsewhere the suit
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from app import create_app
 from cases.config import Settings
 from tests.conftest import PASSWORD, FakeClock, People
-from tests.notifications.conftest import free_port
+from tests.servers import ThreadServer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium's own network features are cut off here and would only slow each start.
@@ -53,19 +51,9 @@ class Live:
 def live(settings: Settings, clock: FakeClock, people: People) -> Iterator[Live]:
     """Berkas served over real HTTP for the length of one test."""
     port = free_port()
-    settings = settings.model_copy(update={"port": port})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, clock), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    ready = threading.Event()
-    while not ready.wait(0.02):  # a condition, not a nap: the server says when it listens
-        if server.started or not thread.is_alive():
-            ready.set()
-    assert server.started, "the test server did not start"
-    yield Live(f"http://127.0.0.1:{port}")
-    server.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(settings.model_copy(update={"port": port}), clock)
+    with ThreadServer(app, port) as server:
+        yield Live(server.url)
 
 
 class Person:

@@ -5,12 +5,10 @@ checked to be real pictures of the right pages."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect
 
 from app import bootstrap, create_app
@@ -18,7 +16,7 @@ from cases.config import Settings
 from cases.demo import DEMO_PASSWORD, load_demo
 from cases.migrate import upgrade
 from tests.conftest import SECRET, FakeClock
-from tests.notifications.conftest import free_port
+from tests.servers import ThreadServer, free_port
 
 SHOTS = (("/", "dashboard.png", "Tugas saya", "siti"),
          ("/cases/13", "case.png", "HB-2026-0001", "ahmad"),
@@ -35,17 +33,8 @@ def demo_url(tmp_path: Path, clock: FakeClock) -> Iterator[str]:
     with runtime.sessions() as session:
         load_demo(session, clock())
     runtime.engine.dispose()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, clock), host="127.0.0.1",
-                                           port=settings.port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    started = threading.Event()
-    while not started.wait(0.02):
-        if server.started or not thread.is_alive():
-            started.set()
-    yield f"http://127.0.0.1:{settings.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with ThreadServer(create_app(settings, clock), settings.port) as server:
+        yield server.url
 
 
 def test_screenshots_of_dashboard_case_and_signoff(

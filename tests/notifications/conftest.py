@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from cases.config import Settings
+from tests.servers import free_port
 
 WITA = ZoneInfo("Asia/Makassar")
 MAIL_FROM = "berkas@balangankab.go.id"
@@ -24,12 +24,6 @@ MAIL_FROM = "berkas@balangankab.go.id"
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """``day`` at ``hour``:``minute`` WITA, as the UTC instant the clock holds."""
     return datetime.combine(day, time(hour, minute), WITA).astimezone(UTC)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _parse(raw: bytes) -> EmailMessage:

@@ -14,7 +14,8 @@ from notifications.models import OutboxEmail
 from notifications.runner import run_reminders
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
-from tests.notifications.conftest import SmtpServer, at, free_port
+from tests.notifications.conftest import SmtpServer, at
+from tests.servers import free_port
 
 
 class Crash(RuntimeError):
