@@ -9,18 +9,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
 import structlog
 import typer
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 import web
 from cases import audit
+from cases.api import http
 from cases.api import router as api_router
 from cases.clock import Clock
 from cases.config import Settings
@@ -55,18 +55,6 @@ def configure_logging(settings: Settings) -> None:
     )
 
 
-async def _request_context(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Bind a request id to every log line of the request, and echo it to the client."""
-    request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    response = await call_next(request)
-    response.headers["X-Request-ID"] = request_id
-    return response
-
-
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of a process, with the event handlers that follow case use cases."""
     notification_handlers.install()
@@ -97,7 +85,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="Berkas", version="0.1.0", lifespan=lifespan,
                   description="Pengelola berkas verifikasi media dan hibah — Diskominfo")
     app.state.runtime = runtime
-    app.middleware("http")(_request_context)
+    http.install(app, settings.max_upload_bytes)
     app.include_router(api_router)
     app.include_router(notifications_router)
     web.install(app)  # after the API: its error handlers answer pages with pages

@@ -7,7 +7,8 @@
     ├── Conflict             409  stale version, closed case, duplicate
     ├── BadInput             422  well-formed request with unacceptable content
     ├── PayloadTooLarge      413  upload over the limit
-    └── UnsupportedFileType  415  upload that is not PDF, JPEG or PNG by content
+    ├── UnsupportedFileType  415  upload that is not PDF, JPEG or PNG by content
+    └── TooManyAttempts      429  too many failed logins for one username
 
 Domain refusals (``workflows.errors``) are mapped beside these.
 """
@@ -56,3 +57,7 @@ class PayloadTooLarge(ServiceError):
 
 class UnsupportedFileType(ServiceError):
     code = "unsupported_file_type"
+
+
+class TooManyAttempts(ServiceError):
+    code = "too_many_attempts"

@@ -199,3 +199,15 @@ class Deadline(SQLModel, table=True):
     escalated_at: datetime | None = _when(nullable=True)
     closed_at: datetime | None = _when(nullable=True)
     closed_by: str | None = Field(default=None, sa_type=String(64))
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept for the throttle window; in the database so that every instance
+    counts the same failures."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_user_at", "username", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64))
+    at: datetime = _when()

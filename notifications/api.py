@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from cases.api.deps import CtxDep
+from cases.api.schemas import ERROR_RESPONSES, Id
 from cases.permissions import require
 from notifications import inbox as inbox_service
 from notifications.models import Notification
 from notifications.outbox import list_outbox
 
-router = APIRouter(prefix="/api", tags=["notifications"])
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
 class NotificationOut(BaseModel):

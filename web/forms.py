@@ -32,7 +32,7 @@ def field_values(specs: Iterable[FieldSpec], form: FormData, prefix: str) -> dic
     values: dict[str, object] = {}
     for spec in specs:
         raw = form.get(f"{prefix}.{spec.name}", "")
-        text = raw.strip() if isinstance(raw, str) else ""
+        text = raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
         if not text:
             continue
         values[spec.name] = amount(text) if spec.type is FieldType.MONEY else text

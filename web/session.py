@@ -86,8 +86,9 @@ class Posted:
     form: FormData
 
     def text(self, name: str, default: str = "") -> str:
+        """A field's text, trimmed; NUL characters (no browser sends them) are dropped."""
         value = self.form.get(name, default)
-        return value.strip() if isinstance(value, str) else default
+        return value.replace("\x00", "").strip() if isinstance(value, str) else default
 
 
 async def posted_form(request: Request, page: PageDep) -> AsyncIterator[Posted]:

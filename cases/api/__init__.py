@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cases.api import admin, auth, cases, documents, workflows
+from cases.api.schemas import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 for module in (auth, workflows, cases, documents, admin):
     router.include_router(module.router)
 

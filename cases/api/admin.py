@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path
 from cases import audit
 from cases.api import schemas
 from cases.api.deps import CtxDep
+from cases.api.schemas import Id
 from cases.models import User
 from cases.permissions import require
 from cases.services import budgets as budget_service
 from cases.services import users as user_service
 
 router = APIRouter(tags=["budgets", "audit"])
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _out(view: budget_service.BudgetView) -> schemas.BudgetOut:

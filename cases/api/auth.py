@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from cases.api import schemas
 from cases.api.deps import CurrentActor, RuntimeDep, SessionDep
 from cases.security import issue_token
-from cases.services.users import active_user, authenticate
+from cases.services.users import active_user, log_in
 
 router = APIRouter(tags=["auth"])
 
@@ -21,7 +21,7 @@ def login(
     session: SessionDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> schemas.TokenOut:
-    user = authenticate(session, form.username, form.password)
+    user = log_in(session, form.username, form.password, runtime.clock())
     assert user.id is not None
     minutes = runtime.settings.token_minutes
     token = issue_token(user.id, runtime.settings.secret_key, runtime.clock(), minutes)

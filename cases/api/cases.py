@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from cases import audit
 from cases.api import presenters, schemas
 from cases.api.deps import CtxDep
+from cases.api.schemas import Id, QueryText
 from cases.services import cases as case_service
 from cases.services.transitions import fire_transition
 
@@ -28,12 +29,12 @@ def create_case(ctx: CtxDep, body: schemas.CaseCreate) -> schemas.CaseDetail:
 @router.get("/cases")
 def list_cases(
     ctx: CtxDep,
-    workflow: str | None = None,
-    state: Annotated[str | None, Query(max_length=32)] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    workflow: QueryText | None = None,
+    state: QueryText | None = None,
+    q: QueryText | None = None,
     fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     limit: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: QueryText | None = None,
     overdue: bool | None = None,
     sort: Literal["new", "due"] = "new",
 ) -> schemas.CasesPage:
@@ -46,13 +47,13 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}")
-def show_case(ctx: CtxDep, case_id: int) -> schemas.CaseDetail:
+def show_case(ctx: CtxDep, case_id: Id) -> schemas.CaseDetail:
     return presenters.detail(ctx, case_service.get_case(ctx.session, case_id))
 
 
 @router.post("/cases/{case_id}/transitions/{trigger}")
 def transition(
-    ctx: CtxDep, case_id: int, trigger: str, body: schemas.TransitionIn
+    ctx: CtxDep, case_id: Id, trigger: str, body: schemas.TransitionIn
 ) -> schemas.CaseDetail:
     case = fire_transition(ctx, case_id, trigger, version=body.version, comment=body.comment,
                            data=body.data)
@@ -60,12 +61,12 @@ def transition(
 
 
 @router.post("/cases/{case_id}/assign")
-def assign(ctx: CtxDep, case_id: int, body: schemas.AssignIn) -> schemas.CaseDetail:
+def assign(ctx: CtxDep, case_id: Id, body: schemas.AssignIn) -> schemas.CaseDetail:
     return presenters.detail(ctx, case_service.assign_case(ctx, case_id, body.username))
 
 
 @router.post("/cases/{case_id}/comments", status_code=201)
-def comment(ctx: CtxDep, case_id: int, body: schemas.CommentIn) -> schemas.CommentOut:
+def comment(ctx: CtxDep, case_id: Id, body: schemas.CommentIn) -> schemas.CommentOut:
     row = case_service.add_comment(ctx, case_id, body.body)
     assert row.id is not None
     return schemas.CommentOut(id=row.id, case_id=row.case_id, body=row.body,
@@ -73,6 +74,6 @@ def comment(ctx: CtxDep, case_id: int, body: schemas.CommentIn) -> schemas.Comme
 
 
 @router.get("/cases/{case_id}/audit")
-def case_audit(ctx: CtxDep, case_id: int) -> list[schemas.AuditEntryOut]:
+def case_audit(ctx: CtxDep, case_id: Id) -> list[schemas.AuditEntryOut]:
     case_service.get_case(ctx.session, case_id)
     return [presenters.audit_entry(e) for e in audit.entries(ctx.session, case_id)]

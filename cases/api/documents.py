@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from cases.api import presenters, schemas
 from cases.api.deps import CtxDep, RuntimeDep
+from cases.api.schemas import Id
 from cases.models import Document
 from cases.services import documents as document_service
 
@@ -20,7 +21,7 @@ router = APIRouter(tags=["documents"])
 def upload(
     ctx: CtxDep,
     runtime: RuntimeDep,
-    case_id: int,
+    case_id: Id,
     kind: Annotated[str, Form(max_length=64)],
     file: Annotated[UploadFile, File()],
 ) -> schemas.DocumentOut:
@@ -33,14 +34,14 @@ def upload(
 
 @router.post("/cases/{case_id}/documents/{document_id}/check")
 def check(
-    ctx: CtxDep, case_id: int, document_id: int, body: schemas.CheckIn
+    ctx: CtxDep, case_id: Id, document_id: Id, body: schemas.CheckIn
 ) -> schemas.DocumentOut:
     doc = document_service.check_document(ctx, case_id, document_id, body.valid, body.note)
     return presenters.document(doc)
 
 
 @router.get("/cases/{case_id}/documents/{document_id}", response_class=Response)
-def download(ctx: CtxDep, case_id: int, document_id: int) -> Response:
+def download(ctx: CtxDep, case_id: Id, document_id: Id) -> Response:
     """The stored bytes, as an attachment: never rendered inline by the browser."""
     doc, content = document_service.read_document(ctx.session, case_id, document_id)
     return attachment(doc, content)

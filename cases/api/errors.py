@@ -20,6 +20,7 @@ from cases.errors import (
     NotFound,
     PayloadTooLarge,
     ServiceError,
+    TooManyAttempts,
     UnsupportedFileType,
 )
 from workflows import (
@@ -46,6 +47,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (WrongState, 409),
     (PayloadTooLarge, 413),
     (UnsupportedFileType, 415),
+    (TooManyAttempts, 429),
     (BadInput, 422),
     (InvalidInput, 422),
     (GuardsUnmet, 422),

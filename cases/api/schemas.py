@@ -5,22 +5,78 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from workflows import MAX_AMOUNT
 
 Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
+# Row ids in paths: the columns are 32-bit INTEGERs, so anything larger is bad input.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FiscalYear = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
+# Free text in a query string: PostgreSQL's text columns cannot hold a NUL character.
+QueryText = Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")]
+
+
+def refuse_nul(value: object) -> object:
+    """Raise on a NUL character anywhere in ``value`` (strings, keys, nested lists and dicts)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("teks tidak boleh berisi karakter NUL")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key)
+            refuse_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            refuse_nul(item)
+    return value
+
+
 class Strict(BaseModel):
+    """Every request body: no unknown keys, and no NUL character in any text."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: object) -> object:
+        return refuse_nul(data)
 
 
 class ReasonOut(BaseModel):
     code: str
     message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    reasons: list[ReasonOut]
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: a stable ``code``, a message, and every reason."""
+
+    detail: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    # Errors are JSON even where the success is not (the plain-text diagram).
+    status: {"model": ErrorOut, "description": description, "content": {"application/json": {}}}
+    for status, description in (
+        (401, "Not logged in, or the token expired"),
+        (403, "The role may not, or four eyes forbids"),
+        (404, "Unknown case, document, trigger, workflow or notification"),
+        (409, "Wrong state, stale version or closed case"),
+        (413, "Request or file too large"),
+        (415, "Not a PDF, JPEG or PNG"),
+        (422, "Bad input or unmet guards, with every reason"),
+        (429, "Too many failed logins"),
+    )
+}
 
 
 class TokenOut(BaseModel):

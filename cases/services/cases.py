@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from cases import audit
@@ -211,9 +212,10 @@ def _by_due(session: Session, stmt: Any, query: CaseQuery) -> tuple[list[Case], 
         micros, last_id = decode_cursor(query.cursor, 2)
         after = datetime.fromtimestamp(micros / 1_000_000, UTC)
         stmt = stmt.where(or_(due > after, (due == after) & (col(Case.id) > last_id)))
-    rows = list(session.exec(
+    # Two columns per row (the case and its due time): ``execute``, not SQLModel's scalars.
+    rows = [(row[0], row[1]) for row in session.execute(
         stmt.add_columns(due).order_by(due, col(Case.id)).limit(query.limit + 1)
-    ))
+    )]
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cases = [case for case, _ in rows]
@@ -238,9 +240,11 @@ def _filtered(stmt: Any, query: CaseQuery) -> Any:
             for column in (Case.reference, Case.title, Case.applicant_name)
         )))
     if query.overdue is not None:
+        # An alias: sorting by due date joins the deadlines table in the outer query too.
+        open_deadline = aliased(Deadline)
         late = exists().where(
-            col(Deadline.case_id) == col(Case.id), col(Deadline.closed_at).is_(None),
-            col(Deadline.due_at) <= (query.now or datetime.now(UTC)),
+            col(open_deadline.case_id) == col(Case.id), col(open_deadline.closed_at).is_(None),
+            col(open_deadline.due_at) <= (query.now or datetime.now(UTC)),
         )
         stmt = stmt.where(late if query.overdue else ~late)
     return stmt

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from cases.db import write_transaction
-from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound
-from cases.models import User
+from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound, TooManyAttempts
+from cases.models import LoginFailure, User
 from cases.permissions import require
 from cases.security import hash_password, verify_password
 from cases.services.context import Ctx
@@ -65,6 +66,38 @@ def create_user(
 def _check_password(password: str) -> None:
     if len(password) < 8:
         raise BadInput("Kata sandi minimal 8 karakter", "weak_password")
+
+
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 5
+
+
+def log_in(session: Session, username: str, password: str, now: datetime) -> User:
+    """Check a password, at most ``LOGIN_MAX_FAILURES`` wrong tries per username per
+    ``LOGIN_WINDOW`` (then 429 until the window passes); a success clears the count."""
+    if "\x00" in username or "\x00" in password:  # no such user; and unstorable as text
+        raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
+    since = now - LOGIN_WINDOW
+    with write_transaction(session):
+        failures = session.exec(
+            select(func.count()).select_from(LoginFailure).where(
+                LoginFailure.username == username, col(LoginFailure.at) > since)
+        ).one()
+        if failures >= LOGIN_MAX_FAILURES:
+            raise TooManyAttempts("Terlalu banyak percobaan masuk; coba lagi 15 menit lagi",
+                                  "too_many_attempts")
+        try:
+            user: User | None = authenticate(session, username, password)
+        except NotAuthenticated:
+            user = None
+        if user is not None:
+            session.execute(delete(LoginFailure).where(col(LoginFailure.username) == username))
+            log.info("user.login", username=user.username)
+            return user
+        session.execute(delete(LoginFailure).where(col(LoginFailure.at) <= since))
+        session.add(LoginFailure(username=username[:64], at=now))
+    log.info("user.login_failed", username=username[:64], recent_failures=failures + 1)
+    raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
 
 
 def authenticate(session: Session, username: str, password: str) -> User:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.api.helpers import Api
+from tests.conftest import FakeClock
 
 
 def test_keyset_paging_walks_every_case_once(api: Api) -> None:
@@ -58,3 +61,16 @@ def test_diagram_is_mermaid_text(api: Api) -> None:
     assert response.headers["content-type"].startswith("text/plain")
     assert "approved --> paid : pay" in response.text
     assert "class paid current" in response.text
+
+
+def test_sorting_by_due_date_pages_by_keyset_soonest_first(api: Api, clock: FakeClock) -> None:
+    ids = []
+    for day in (12, 10, 11):  # registered on these February days, out of order
+        clock.now = datetime(2026, 2, day, 1, tzinfo=UTC)
+        ids.append(api.create_media("rina")["id"])
+    first = api.get("rina", "/api/cases", params={"sort": "due", "limit": 2}).json()
+    assert [c["id"] for c in first["items"]] == [ids[1], ids[2]]
+    assert [c["deadline"]["due_date"] for c in first["items"]] == ["2026-02-19", "2026-02-20"]
+    rest = api.get("rina", "/api/cases", params={"sort": "due", "limit": 2,
+                                                 "cursor": first["next_cursor"]}).json()
+    assert ([c["id"] for c in rest["items"]], rest["next_cursor"]) == ([ids[0]], None)

@@ -155,6 +155,8 @@ def test_a_case_entered_eight_working_days_late_is_overdue_and_listed(
     assert [c["id"] for c in listed] == [late.json()["id"]]
     on_time = api.get("rina", "/api/cases", params={"overdue": "false"}).json()["items"]
     assert [c["id"] for c in on_time] == [fresh["id"]]
+    by_due = api.get("rina", "/api/cases", params={"overdue": "true", "sort": "due"}).json()
+    assert [c["id"] for c in by_due["items"]] == [late.json()["id"]]
     assert api.post("rina", "/api/cases", json=body_).status_code == 403
 
 

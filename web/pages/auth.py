@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from cases.api.deps import RuntimeDep, SessionDep
-from cases.errors import NotAuthenticated
+from cases.errors import NotAuthenticated, TooManyAttempts
 from cases.security import issue_token
-from cases.services.users import authenticate
+from cases.services.users import log_in
 from web.render import page
 from web.session import (
     LOGIN_CSRF,
@@ -61,9 +61,10 @@ def login(
         return _login_page(request, next_url=target, username=username, status=403,
                            error="Formulir kedaluwarsa; silakan coba lagi.")
     try:
-        user = authenticate(session, username.strip(), password)
-    except NotAuthenticated as exc:
-        return _login_page(request, next_url=target, username=username, status=401,
+        user = log_in(session, username.strip(), password, runtime.clock())
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, TooManyAttempts) else 401
+        return _login_page(request, next_url=target, username=username, status=status,
                            error=exc.message)
     assert user.id is not None
     minutes = runtime.settings.token_minutes

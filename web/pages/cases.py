@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from cases import audit
 from cases.api.documents import attachment
 from cases.api.errors import status_of
+from cases.api.schemas import Id, QueryText
 from cases.errors import BadInput, Conflict, ServiceError
 from cases.models import Case, User
 from cases.services import cases as case_service
@@ -39,13 +40,13 @@ router = APIRouter()
 @router.get("/cases")
 def list_page(
     who: PageDep,
-    workflow: Annotated[str, Query(max_length=64)] = "",
-    state: Annotated[str, Query(max_length=32)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    fiscal_year: Annotated[str, Query(max_length=8)] = "",
-    overdue: Annotated[str, Query(max_length=8)] = "",
+    workflow: QueryText = "",
+    state: QueryText = "",
+    q: QueryText = "",
+    fiscal_year: QueryText = "",
+    overdue: QueryText = "",
     sort: Literal["new", "due"] = "new",
-    cursor: Annotated[str, Query(max_length=64)] = "",
+    cursor: QueryText = "",
 ) -> Response:
     query = case_service.CaseQuery(
         workflow=workflow or None, state=state or None, q=q or None,
@@ -216,12 +217,12 @@ def refused(who: Page, case_id: int, exc: ServiceError | WorkflowError,
 
 
 @router.get("/cases/{case_id}")
-def show(who: PageDep, case_id: int) -> Response:
+def show(who: PageDep, case_id: Id) -> Response:
     return case_page(who, case_id)
 
 
 @router.post("/cases/{case_id}/transitions/{trigger}")
-def transition(posted: PostDep, case_id: int, trigger: str) -> Response:
+def transition(posted: PostDep, case_id: Id, trigger: str) -> Response:
     who = posted.page
     case = case_service.get_case(who.session, case_id)
     definition = get_definition(case.workflow)
@@ -241,7 +242,7 @@ def transition(posted: PostDep, case_id: int, trigger: str) -> Response:
 
 
 @router.post("/cases/{case_id}/documents")
-def upload(posted: PostDep, case_id: int) -> Response:
+def upload(posted: PostDep, case_id: Id) -> Response:
     who = posted.page
     file, kind = posted.form.get("file"), posted.text("kind")
     try:
@@ -257,7 +258,7 @@ def upload(posted: PostDep, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/check")
-def check(posted: PostDep, case_id: int, document_id: int) -> Response:
+def check(posted: PostDep, case_id: Id, document_id: Id) -> Response:
     who = posted.page
     valid = posted.text("valid") == "true"
     try:
@@ -270,13 +271,13 @@ def check(posted: PostDep, case_id: int, document_id: int) -> Response:
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")
-def download(who: PageDep, case_id: int, document_id: int) -> Response:
+def download(who: PageDep, case_id: Id, document_id: Id) -> Response:
     doc, content = document_service.read_document(who.session, case_id, document_id)
     return attachment(doc, content)
 
 
 @router.post("/cases/{case_id}/comments")
-def comment(posted: PostDep, case_id: int) -> Response:
+def comment(posted: PostDep, case_id: Id) -> Response:
     try:
         case_service.add_comment(posted.page.ctx, case_id, posted.text("body"))
     except (ServiceError, WorkflowError) as exc:
@@ -285,7 +286,7 @@ def comment(posted: PostDep, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/assign")
-def assign(posted: PostDep, case_id: int) -> Response:
+def assign(posted: PostDep, case_id: Id) -> Response:
     username = posted.text("username")
     try:
         case_service.assign_case(posted.page.ctx, case_id, username)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from cases import audit
+from cases.api.schemas import Id
 from cases.errors import BadInput, ServiceError
 from cases.permissions import require
 from cases.services import budgets as budget_service
@@ -51,7 +52,7 @@ def read_all(posted: PostDep) -> Response:
 
 
 @router.post("/notifications/{notification_id}/read")
-def read_one(posted: PostDep, notification_id: int) -> Response:
+def read_one(posted: PostDep, notification_id: Id) -> Response:
     inbox_service.mark_read(posted.page.ctx, notification_id)
     return redirect("/notifications")
 
@@ -114,7 +115,7 @@ def create_user(posted: PostDep) -> Response:
 
 
 @router.post("/admin/users/{user_id}/active")
-def set_active(posted: PostDep, user_id: int) -> Response:
+def set_active(posted: PostDep, user_id: Id) -> Response:
     active = posted.text("active") == "true"
     try:
         user = user_service.set_active(posted.page.ctx, user_id, active)
@@ -125,7 +126,7 @@ def set_active(posted: PostDep, user_id: int) -> Response:
 
 
 @router.post("/admin/users/{user_id}/password")
-def reset_password(posted: PostDep, user_id: int) -> Response:
+def reset_password(posted: PostDep, user_id: Id) -> Response:
     try:
         user = user_service.reset_password(posted.page.ctx, user_id,
                                            str(posted.form.get("password", "")))
