@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BERKAS_PORT ?= 8000
 DEV    := BERKAS_ENV=development BERKAS_PORT=$(BERKAS_PORT)
 
-.PHONY: run test lint typecheck pytest screenshots clean
+.PHONY: run test lint typecheck pytest screenshots bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,15 @@ pytest: $(VENV)/.dev-installed
 
 test: lint typecheck pytest
 
+# Benchmarks (never part of `make test`): SCALE=10k|100k|1m; PostgreSQL too when
+# BERKAS_BENCH_POSTGRES_URL is set.
+SCALE ?= 100k
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
 # Refresh the README's screenshots (needs Debian's chromium at /usr/bin/chromium).
 screenshots: $(VENV)/.dev-installed
 	BERKAS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache berkas.db berkas.db-wal berkas.db-shm
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache berkas.db berkas.db-wal berkas.db-shm bench/.work

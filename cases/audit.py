@@ -14,30 +14,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from cases.db import table_of
 from cases.models import AuditEntry, Case
 from workflows import Actor
 
 GENESIS = "0" * 64
 
 
+HASHED_FIELDS = ("case_id", "seq", "at", "actor_id", "actor_name", "action", "from_state",
+                 "to_state", "comment", "payload")
+
+
+def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and a canonical JSON of an entry's ``HASHED_FIELDS``
+    (``at`` as ISO text). Bulk loaders call this on plain rows; :func:`entry_hash` on models."""
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
 def entry_hash(entry: AuditEntry) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of the entry's content."""
-    body = {
-        "case_id": entry.case_id,
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "from_state": entry.from_state,
-        "to_state": entry.to_state,
-        "comment": entry.comment,
-        "payload": entry.payload,
-    }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((entry.prev_hash + canonical).encode()).hexdigest()
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    fields["at"] = entry.at.isoformat()
+    return chain_hash(entry.prev_hash, fields)
 
 
 def append(
@@ -87,6 +88,43 @@ def _actor_name(actor: Actor | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SystemEntry:
+    """An entry made by Berkas itself (no actor), for :func:`append_many`."""
+
+    case_id: int
+    action: str
+    comment: str
+    payload: dict[str, Any]
+
+
+def append_many(session: Session, entries: list[SystemEntry], at: datetime) -> None:
+    """Append system entries to many chains at once: one query for the chains' heads, one
+    multi-row insert. The caller holds the cases' write locks (as for :func:`append`)."""
+    if not entries:
+        return
+    case_ids = sorted({e.case_id for e in entries})
+    newest = (select(AuditEntry.case_id, func.max(AuditEntry.seq).label("seq"))
+              .where(col(AuditEntry.case_id).in_(case_ids))
+              .group_by(col(AuditEntry.case_id)).subquery())
+    heads = {case_id: (seq, digest) for case_id, seq, digest in session.execute(
+        select(AuditEntry.case_id, AuditEntry.seq, AuditEntry.hash).join(
+            newest, (col(AuditEntry.case_id) == newest.c.case_id)
+            & (col(AuditEntry.seq) == newest.c.seq)))}
+    stamp = at.astimezone(UTC)
+    rows = []
+    for entry in entries:
+        seq, prev = heads.get(entry.case_id, (0, GENESIS))
+        fields = {"case_id": entry.case_id, "seq": seq + 1, "at": stamp.isoformat(),
+                  "actor_id": None, "actor_name": _actor_name(None), "action": entry.action,
+                  "from_state": None, "to_state": None, "comment": entry.comment,
+                  "payload": json.loads(json.dumps(entry.payload, default=str))}
+        digest = chain_hash(prev, fields)
+        rows.append({**fields, "at": stamp, "prev_hash": prev, "hash": digest})
+        heads[entry.case_id] = (seq + 1, digest)
+    session.connection().execute(insert(table_of(AuditEntry)), rows)
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyResult:
     ok: bool
     entries: int
@@ -97,50 +135,53 @@ class VerifyResult:
     problem: str = ""
 
 
-def verify(session: Session, batch: int = 5000) -> VerifyResult:
+def verify(session: Session, batch: int = 2000) -> VerifyResult:
     """Recompute every chain; stop at the first entry whose link or hash does not hold."""
     count, cases = 0, 0
     current_case, expected_prev, expected_seq = None, GENESIS, 1
-    for entry in _all_entries(session, batch):
-        if entry.case_id != current_case:
-            current_case, expected_prev, expected_seq = entry.case_id, GENESIS, 1
+    for row in _all_entries(session, batch):
+        entry_id, prev_hash, *values, stored = row
+        fields = dict(zip(HASHED_FIELDS, values, strict=True))
+        if fields["case_id"] != current_case:
+            current_case, expected_prev, expected_seq = fields["case_id"], GENESIS, 1
             cases += 1
-        problem = _problem(entry, expected_prev, expected_seq)
+        seq = fields["seq"]
+        problem = _problem(fields, prev_hash, stored, expected_prev, expected_seq)
         if problem:
-            return VerifyResult(False, count, cases, entry.id, entry.case_id, entry.seq, problem)
-        expected_prev, expected_seq = entry.hash, entry.seq + 1
+            return VerifyResult(False, count, cases, entry_id, current_case, seq, problem)
+        expected_prev, expected_seq = stored, seq + 1
         count += 1
     return VerifyResult(True, count, cases)
 
 
-def _problem(entry: AuditEntry, expected_prev: str, expected_seq: int) -> str:
-    if entry.seq != expected_seq:
-        return f"expected seq {expected_seq}, found {entry.seq} (an entry is missing)"
-    if entry.prev_hash != expected_prev:
+def _problem(fields: dict[str, Any], prev_hash: str, stored: str, expected_prev: str,
+             expected_seq: int) -> str:
+    if fields["seq"] != expected_seq:
+        return f"expected seq {expected_seq}, found {fields['seq']} (an entry is missing)"
+    if prev_hash != expected_prev:
         return "prev_hash does not match the previous entry"
-    if entry_hash(entry) != entry.hash:
+    fields["at"] = fields["at"].astimezone(UTC).isoformat()
+    if chain_hash(prev_hash, fields) != stored:
         return "hash does not match the entry's content"
     return ""
 
 
-def _all_entries(session: Session, batch: int) -> Iterator[AuditEntry]:
-    """Stream entries in (case, seq) order by keyset, so memory stays flat on big logs."""
-    after = (0, 0)
-    while True:
-        rows = session.exec(
-            select(AuditEntry)
-            .where(
-                (col(AuditEntry.case_id) > after[0])
-                | ((col(AuditEntry.case_id) == after[0]) & (col(AuditEntry.seq) > after[1]))
-            )
-            .order_by(col(AuditEntry.case_id), col(AuditEntry.seq))
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        after = (rows[-1].case_id, rows[-1].seq)
-        session.expunge_all()
+def _all_entries(session: Session, batch: int) -> Iterator[Any]:
+    """Entries as plain rows in (case, seq) order, a range of case ids at a time: each range
+    is one walk of the (case_id, seq) index, and memory stays flat on big logs."""
+    table = table_of(AuditEntry)
+    columns = [table.c[name] for name in ("id", "prev_hash", *HASHED_FIELDS, "hash")]
+    connection = session.connection()  # Core rows: no ORM work per entry
+    first, last = connection.execute(
+        select(func.min(table.c.case_id), func.max(table.c.case_id))).one()
+    if first is None:
+        return
+    for low in range(first, last + 1, batch):
+        yield from connection.execute(
+            select(*columns)
+            .where(table.c.case_id >= low, table.c.case_id < low + batch)
+            .order_by(table.c.case_id, table.c.seq)
+        )
 
 
 def entries(session: Session, case_id: int) -> list[AuditEntry]:

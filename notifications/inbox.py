@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from cases.config import Settings
-from cases.db import insert_ignore, write_transaction
+from cases.db import dialect_insert, insert_ignore, table_of, write_transaction
 from cases.errors import NotFound
 from cases.models import User
 from cases.services.context import Ctx
@@ -54,6 +54,47 @@ def notify(session: Session, channels: Channels, user: User, *, key: str, kind: 
             html_body=message.html, next_attempt_at=now, created_at=now,
         ))
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notification to write with :func:`notify_many`."""
+
+    user: User
+    key: str
+    kind: str
+    case_id: int | None
+    message: Message
+
+
+def notify_many(session: Session, channels: Channels, notices: list[Notice], now: datetime
+                ) -> int:
+    """:func:`notify` for many at once (one insert each for the inbox and the outbox); keys
+    already used are skipped. Returns how many were new."""
+    if not notices:
+        return 0
+    rows = [{"key": n.key, "user_id": n.user.id, "case_id": n.case_id, "kind": n.kind,
+             "title": n.message.title[:300], "body": n.message.text[:4000], "created_at": now}
+            for n in notices]
+    statement = dialect_insert(session, table_of(Notification)).on_conflict_do_nothing(
+    ).returning(col(Notification.key), col(Notification.id))
+    created: dict[str, int] = dict(session.connection().execute(statement, rows).all())
+    if channels.email:
+        emails = [_email(channels, n, created[n.key], now) for n in notices
+                  if n.key in created and n.user.email]
+        if emails:
+            session.connection().execute(insert(table_of(OutboxEmail)), emails)
+    return len(created)
+
+
+def _email(channels: Channels, notice: Notice, notification_id: int, now: datetime
+           ) -> dict[str, object]:
+    return {"message_id": f"<berkas.{notice.key}@{channels.mail_domain}>",
+            "notification_id": notification_id, "to_address": notice.user.email,
+            "subject": f"[Berkas] {notice.message.title}"[:300],
+            "text_body": notice.message.text, "html_body": notice.message.html,
+            "status": "pending", "attempts": 0, "next_attempt_at": now, "last_error": "",
+            "created_at": now}
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ due in batches, locking their cases (``FOR UPDATE OF cases SKIP LOCKED`` on Post
 several instances share the work; SQLite has one writer), and moves ``next_check_at`` to the
 next working day. Each reminder is a row with a unique (deadline, kind, day) key, so a rerun,
 a second instance or a restart can never send one twice. Every reminder sent goes into the
-case's audit log, in the same transaction.
+case's audit log, in the same transaction. A batch is written in a handful of multi-row
+statements, whatever its size.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import structlog
 from sqlmodel import Session, col, select
 
 from cases import audit
-from cases.db import insert_ignore, write_transaction
+from cases.db import dialect_insert, table_of, write_transaction
 from cases.models import Case, Deadline, User
 from cases.services.deadlines import Recipients
 from notifications import templates
-from notifications.inbox import Channels, notify
+from notifications.inbox import Channels, Notice, notify_many
 from notifications.models import Reminder
 from workflows.calendar import WorkingCalendar
 from workflows.deadlines import (
@@ -57,6 +58,14 @@ class _Today:
     channels: Channels
 
 
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    deadline: Deadline
+    case: Case
+    kind: ReminderKind
+    people: Sequence[User]
+
+
 def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: Channels,
           *, batch: int = 500) -> SweepReport:
     """Send what is owed as of ``now``; safe to run at any time, as often as wanted."""
@@ -74,9 +83,8 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
             ).all()
             if not rows:
                 break
-            recipients = Recipients(session)
-            for deadline, case in rows:
-                report.reminders += _check(session, today, recipients, deadline, case)
+            decisions = _decide(today, Recipients(session), rows)
+            report.reminders += _send(session, today, decisions)
             report.checked += len(rows)
     # An idle sweep runs every minute: only work done is worth an info line.
     (log.info if report.reminders else log.debug)(
@@ -84,45 +92,56 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
     return report
 
 
-def _check(session: Session, today: _Today, recipients: Recipients, deadline: Deadline,
-           case: Case) -> list[SentReminder]:
-    sent: list[SentReminder] = []
-    kind = reminder_for(deadline.due_date, today.day, today.calendar)
-    if kind is not None:
-        users = recipients.for_deadline(deadline.role, case.assignee_id)
-        sent += _remind(session, today, deadline, case, kind, users)
-    if deadline.escalated_at is None and is_escalation_due(
-        deadline.due_date, today.day, today.calendar
-    ):
-        users = recipients.holders(escalation_role(deadline.role))
-        sent += _remind(session, today, deadline, case, ReminderKind.ESCALATION, users)
-        deadline.escalated_at = today.now
-    deadline.next_check_at = today.calendar.start_of(next_working_day(today.day, today.calendar))
+def _decide(today: _Today, recipients: Recipients, rows: Sequence[tuple[Deadline, Case]]
+            ) -> list[_Decision]:
+    """What each deadline is owed today; moves each to its next look."""
+    decisions = []
+    for deadline, case in rows:
+        kind = reminder_for(deadline.due_date, today.day, today.calendar)
+        if kind is not None:
+            people = recipients.for_deadline(deadline.role, case.assignee_id)
+            decisions.append(_Decision(deadline, case, kind, people))
+        if deadline.escalated_at is None and today.calendar.is_working_day(today.day) and (
+            is_escalation_due(deadline.due_date, today.day, today.calendar)
+        ):
+            people = recipients.holders(escalation_role(deadline.role))
+            decisions.append(_Decision(deadline, case, ReminderKind.ESCALATION, people))
+            deadline.escalated_at = today.now
+        deadline.next_check_at = today.calendar.start_of(
+            next_working_day(today.day, today.calendar))
+    return decisions
+
+
+def _send(session: Session, today: _Today, decisions: list[_Decision]) -> list[SentReminder]:
+    """Write the reminders not decided before, their notices and their audit entries."""
+    if not decisions:
+        return []
+    rows = [{"deadline_id": d.deadline.id, "case_id": d.case.id, "kind": d.kind,
+             "day": today.day, "recipients": sorted(u.username for u in d.people),
+             "created_at": today.now} for d in decisions]
+    # Rows as executemany parameters: one compiled statement, however many rows.
+    statement = dialect_insert(session, table_of(Reminder)).on_conflict_do_nothing().returning(
+        col(Reminder.id), col(Reminder.deadline_id), col(Reminder.kind))
+    new = {(deadline_id, kind): reminder_id for reminder_id, deadline_id, kind in
+           session.connection().execute(statement, rows)}
+    notices, entries, sent = [], [], []
+    for d in decisions:
+        reminder_id = new.get((d.deadline.id, d.kind))
+        if reminder_id is None:
+            continue  # decided before: by an earlier run or another instance
+        assert d.case.id is not None
+        message = templates.reminder(d.kind, d.case, d.deadline, today.calendar.tz,
+                                     today.channels.base_url, late_role=d.deadline.role)
+        names = tuple(sorted(u.username for u in d.people))
+        notices += [Notice(u, f"reminder-{reminder_id}.u{u.id}", d.kind, d.case.id, message)
+                    for u in d.people]
+        entries.append(audit.SystemEntry(d.case.id, "reminder_sent", message.title, {
+            "reminder_id": reminder_id, "kind": d.kind, "recipients": list(names),
+            "due_date": d.deadline.due_date.isoformat(), "state": d.deadline.state}))
+        sent.append(SentReminder(d.case.reference, d.kind, names))
+        if not d.people:
+            log.warning("reminders.nobody", case=d.case.reference, kind=d.kind,
+                        role=d.deadline.role)
+    notify_many(session, today.channels, notices, today.now)
+    audit.append_many(session, entries, today.now)
     return sent
-
-
-def _remind(session: Session, today: _Today, deadline: Deadline, case: Case,
-            kind: ReminderKind, people: Sequence[User]) -> list[SentReminder]:
-    assert deadline.id is not None
-    assert case.id is not None
-    names = tuple(sorted(u.username for u in people))
-    reminder_id = insert_ignore(
-        session, Reminder, deadline_id=deadline.id, case_id=case.id, kind=kind, day=today.day,
-        recipients=list(names), created_at=today.now,
-    )
-    if reminder_id is None:
-        return []  # decided before: by an earlier run or another instance
-    message = templates.reminder(kind, case, deadline, today.calendar.tz,
-                                 today.channels.base_url, late_role=deadline.role)
-    for user in people:
-        notify(session, today.channels, user, key=f"reminder-{reminder_id}.u{user.id}",
-               kind=kind, case_id=case.id, message=message, now=today.now)
-    audit.append(
-        session, case, actor=None, action="reminder_sent", at=today.now,
-        comment=message.title,
-        payload={"reminder_id": reminder_id, "kind": kind, "recipients": list(names),
-                 "due_date": deadline.due_date.isoformat(), "state": deadline.state},
-    )
-    if not people:
-        log.warning("reminders.nobody", case=case.reference, kind=kind, role=deadline.role)
-    return [SentReminder(case.reference, kind, names)]

@@ -89,9 +89,18 @@ def case_flags(session: Session, case: Case) -> list[Reason]:
                    f"penerima juga mendapat hibah tahun {case.fiscal_year - 1} ({last_year})")]
 
 
+def _guarded_here(case: Case, guard: str) -> bool:
+    """Can a transition from the case's state ask ``guard``? If not, its fact is not needed."""
+    return any(case.state in t.sources and guard in t.guards
+               for t in get_definition(case.workflow).transitions)
+
+
 def build_facts(
     session: Session, case: Case, now: datetime, tz: ZoneInfo, *, lock_budget: bool = False
 ) -> CaseFacts:
+    """The facts of ``case`` for its guards. Facts from outside the case (the budget, the
+    recipient's earlier grants) cost queries over many rows: they are looked up only when a
+    transition from the current state has a guard that reads them."""
     assert case.id is not None
     return CaseFacts(
         workflow=case.workflow,
@@ -106,6 +115,8 @@ def build_facts(
         documents=document_statuses(session, case.id),
         budget_remaining=budget_remaining(
             session, case.workflow, case.fiscal_year, lock=lock_budget
-        ),
-        recipient_has_overdue_report=has_overdue_report(session, case, now.astimezone(tz).date()),
+        ) if _guarded_here(case, "is_within_budget") else None,
+        recipient_has_overdue_report=has_overdue_report(
+            session, case, now.astimezone(tz).date()
+        ) if _guarded_here(case, "has_no_overdue_report") else False,
     )

@@ -1,0 +1,1 @@
+"""Benchmarks of Berkas (``make bench``); never run by the test suite."""

@@ -1,0 +1,132 @@
+"""``make bench``: load N cases, run every measure, print each figure beside its ceiling or
+target, and write ``bench/results/latest.json``.
+
+SQLite always; PostgreSQL too when ``BERKAS_BENCH_POSTGRES_URL`` names a server. The databases
+live under ``bench/.work/`` (ignored by git), one copy per measure so that none disturbs another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app import configure_logging
+from bench import measures
+from bench.generate import generate
+from bench.measures import Figure
+from cases.config import Settings
+
+SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+WORK = Path(__file__).parent / ".work"
+RESULTS = Path(__file__).parent / "results"
+
+
+class Databases:
+    """Copies of one generated database, on SQLite (files) or PostgreSQL (template clones)."""
+
+    def __init__(self, backend: str, scale: str, postgres_url: str = "") -> None:
+        self.backend, self.scale = backend, scale
+        self.postgres = None
+        if backend == "postgres":
+            from tests.postgres import PostgresServer
+
+            self.postgres = PostgresServer(postgres_url)
+
+    def url(self, name: str) -> str:
+        if self.postgres is not None:
+            return self.postgres.url_of(f"bench_{self.scale}_{name}")
+        return f"sqlite:///{WORK / f'{self.scale}-{name}.db'}"
+
+    def fresh(self, name: str) -> str:
+        if self.postgres is not None:
+            self.postgres.drop(f"bench_{self.scale}_{name}")
+            return self.postgres.create(f"bench_{self.scale}_{name}")
+        self._remove(name)
+        return self.url(name)
+
+    def copy(self, source: str, name: str) -> str:
+        if self.postgres is not None:
+            return self.postgres.create(f"bench_{self.scale}_{name}",
+                                        template=f"bench_{self.scale}_{source}")
+        # A stale -wal beside the copy would be replayed into it: remove it first.
+        self._remove(name)
+        shutil.copy(WORK / f"{self.scale}-{source}.db", WORK / f"{self.scale}-{name}.db")
+        return self.url(name)
+
+    def _remove(self, name: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            (WORK / f"{self.scale}-{name}.db{suffix}").unlink(missing_ok=True)
+
+
+def bench(backend: str, scale: str, postgres_url: str, http_count: int) -> dict[str, Any]:
+    WORK.mkdir(exist_ok=True)
+    dbs = Databases(backend, scale, postgres_url)
+    print(f"[{backend}] memuat {SCALES[scale]:,} berkas …", flush=True)
+    summary = generate(dbs.fresh("main"), SCALES[scale])
+    print(f"[{backend}] dimuat dalam {summary['seconds']} s: {summary}", flush=True)
+    copies = {name: dbs.copy("main", name) for name in ("http", "bare", "service")}
+    figures: list[Figure] = [Figure("load: cases per second",
+                                    round(summary["cases"] / summary["seconds"]), "/s")]
+    steps = (
+        ("case list queries", lambda: measures.list_queries(dbs.url("main"))),
+        ("audit verify", lambda: [measures.audit_rate(dbs.url("main"))]),
+        ("HTTP transitions", lambda: measures.http_transitions(
+            copies["http"], copies["bare"], WORK, http_count)[0]),
+        ("service-layer transitions", lambda: measures.service_transitions(copies["service"])),
+        ("reminder sweep", lambda: measures.reminder_sweep(dbs.url("main"))),
+    )
+    for label, step in steps:
+        print(f"[{backend}] {label} …", flush=True)
+        figures += step()
+    return {"backend": backend, "scale": scale, "data": summary,
+            "figures": [{**asdict(f), "ratio": f.ratio} for f in figures]}
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [f"\n== {result['backend']}, {result['scale']} berkas ==",
+             f"{'measure':<58} {'value':>12} {'ceiling':>10} {'ratio':>6}  target"]
+    for f in result["figures"]:
+        verdict = {True: "met", False: "MISSED", None: ""}[f["met"]]
+        ceiling = "" if f["ceiling"] is None else f"{f['ceiling']:g}"
+        ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
+        lines.append(f"{f['name']:<58} {f['value']:>10g} {f['unit']:<4} {ceiling:>8} "
+                     f"{ratio:>6}  {f['target']} {verdict}")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "memory_gb": round(int(memory) / 1024 / 1024, 1), "platform": platform.platform()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="100k")
+    parser.add_argument("--http-count", type=int, default=3000)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    configure_logging(Settings(env="test", secret_key="x" * 32, log_level="WARNING"))
+    postgres_url = os.environ.get("BERKAS_BENCH_POSTGRES_URL", "")
+    runs = [bench("sqlite", args.scale, "", args.http_count)]
+    if postgres_url:
+        runs.append(bench("postgres", args.scale, postgres_url, args.http_count))
+    for run in runs:
+        print(table(run))
+    RESULTS.mkdir(exist_ok=True)
+    report = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
+              "seconds": round(time.perf_counter() - started), "runs": runs}
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nSelesai dalam {report['seconds']} s; bench/results/latest.json ditulis.")
+
+
+if __name__ == "__main__":
+    main()
