@@ -200,10 +200,13 @@ def users_create(
 
 
 @audit_cli.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Proses paralel")] = 1,
+) -> None:
     """Recompute every case's hash chain; exit 1 and name the first broken entry."""
     with _runtime() as runtime, runtime.sessions() as session:
-        result = audit.verify(session)
+        result = (audit.verify_parallel(runtime.settings.database_url, workers) if workers > 1
+                  else audit.verify(session))
         reference = audit.case_reference(session, result.broken_case_id)
     if result.ok:
         typer.echo(f"Jejak audit utuh: {result.entries} entri, {result.cases} berkas.")
@@ -249,7 +252,7 @@ def restore_command(
         typer.echo(f"Gagal: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Basis data dipulihkan dari {path}.")
-    audit_verify()
+    audit_verify(workers=1)
 
 
 @reminders_cli.command("run")

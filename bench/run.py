@@ -77,7 +77,7 @@ def bench(backend: str, scale: str, postgres_url: str, http_count: int) -> dict[
                                     round(summary["cases"] / summary["seconds"]), "/s")]
     steps = (
         ("case list queries", lambda: measures.list_queries(dbs.url("main"))),
-        ("audit verify", lambda: [measures.audit_rate(dbs.url("main"))]),
+        ("audit verify", lambda: measures.audit_rate(dbs.url("main"))),
         ("HTTP transitions", lambda: measures.http_transitions(
             copies["http"], copies["bare"], WORK, http_count)[0]),
         ("service-layer transitions", lambda: measures.service_transitions(copies["service"])),

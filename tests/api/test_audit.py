@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 import cases.services.transitions as transitions_service
 from app import cli
+from cases import audit
 from cases.runtime import Runtime
 from tests.api.helpers import Api
 from tests.conftest import SECRET
@@ -103,3 +104,26 @@ def test_tokens_expire_by_the_injected_clock(api: Api, clock: object) -> None:
     clock.advance(hours=9)  # type: ignore[attr-defined]
     response = api.get("rina", "/api/me")
     assert response.json()["detail"]["code"] == "token_expired"
+
+
+def test_parallel_verify_agrees_and_finds_the_same_broken_entry(
+    api: Api, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [api.create_media()["id"] for _ in range(4)]
+    for case_id in ids:
+        api.fire("fajar", case_id, "return_for_revision", comment="NIB")
+    url = runtime.engine.url.render_as_string(hide_password=False)
+    with runtime.sessions() as session:
+        assert audit.verify_parallel(url, 2) == audit.verify(session)
+    drop_audit_guard(runtime.engine)
+    execute(runtime.engine, "UPDATE audit_entries SET comment = 'x' WHERE case_id = :c "
+            "AND seq = 2", c=ids[2])
+    with runtime.sessions() as session:
+        single = audit.verify(session)
+    assert not single.ok
+    assert audit.verify_parallel(url, 2) == single
+    monkeypatch.setenv("BERKAS_DATABASE_URL", url)
+    monkeypatch.setenv("BERKAS_SECRET_KEY", SECRET)
+    result = CliRunner().invoke(cli, ["audit", "verify", "--workers", "2"])
+    assert result.exit_code == 1
+    assert "urutan 2" in result.output
