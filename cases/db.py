@@ -89,13 +89,3 @@ def dialect_insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
-
-def insert_ignore(session: Session, table: type[SQLModel], **values: Any) -> int | None:
-    """INSERT ... ON CONFLICT DO NOTHING; the new row's id, or None when the row existed.
-
-    The database's unique keys, not a read before the write, decide "already done": two
-    instances racing for the same reminder cannot both win.
-    """
-    statement = dialect_insert(session, table).values(**values).on_conflict_do_nothing()
-    row = session.execute(statement.returning(table.id)).first()  # type: ignore[attr-defined]
-    return None if row is None else int(row[0])

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from cases.config import Settings
-from cases.db import dialect_insert, insert_ignore, table_of, write_transaction
+from cases.db import dialect_insert, table_of, write_transaction
 from cases.errors import NotFound
 from cases.models import User
 from cases.services.context import Ctx
@@ -31,31 +31,6 @@ class Channels:
         return cls(settings.mail_enabled, settings.public_url, domain)
 
 
-def notify(session: Session, channels: Channels, user: User, *, key: str, kind: str,
-           case_id: int | None, message: Message, now: datetime) -> bool:
-    """Put ``message`` in ``user``'s inbox (and the email outbox) unless ``key`` was used.
-
-    ``key`` names the cause and the user; the unique index makes a repeat a no-op.
-    """
-    assert user.id is not None
-    notification_id = insert_ignore(
-        session, Notification, key=key, user_id=user.id, case_id=case_id, kind=kind,
-        title=message.title[:300], body=message.text[:4000], created_at=now,
-    )
-    if notification_id is None:
-        return False
-    if channels.email and user.email:
-        session.add(OutboxEmail(
-            # Derived from the notification, so a resend carries the same id and a
-            # receiver can drop the duplicate.
-            message_id=f"<berkas.{key}@{channels.mail_domain}>",
-            notification_id=notification_id, to_address=user.email,
-            subject=f"[Berkas] {message.title}"[:300], text_body=message.text,
-            html_body=message.html, next_attempt_at=now, created_at=now,
-        ))
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class Notice:
     """One notification to write with :func:`notify_many`."""
@@ -67,10 +42,21 @@ class Notice:
     message: Message
 
 
+def notify(session: Session, channels: Channels, user: User, *, key: str, kind: str,
+           case_id: int | None, message: Message, now: datetime) -> bool:
+    """Put ``message`` in ``user``'s inbox (and the email outbox) unless ``key`` was used.
+
+    ``key`` names the cause and the user; the unique index makes a repeat a no-op.
+    """
+    return notify_many(session, channels, [Notice(user, key, kind, case_id, message)], now) > 0
+
+
 def notify_many(session: Session, channels: Channels, notices: list[Notice], now: datetime
                 ) -> int:
-    """:func:`notify` for many at once (one insert each for the inbox and the outbox); keys
-    already used are skipped. Returns how many were new."""
+    """Write notices to the inbox, and to the email outbox when email is on, in one insert
+    each; keys already used are skipped. Returns how many were new. An email's Message-ID
+    comes from its notice's key, so a resend carries the same id and a receiver can drop
+    the duplicate."""
     if not notices:
         return 0
     rows = [{"key": n.key, "user_id": n.user.id, "case_id": n.case_id, "kind": n.kind,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,3 @@ def page(request: Request, template: str, context: dict[str, Any], *,
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
-
-def datetime_local(moment: datetime, request: Request) -> str:
-    return format_datetime(moment, request.app.state.runtime.tz)

@@ -13,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated
 from urllib.parse import quote, unquote
 
 from fastapi import Depends, Request
@@ -140,6 +140,3 @@ def safe_next(target: str | None) -> str:
         return target
     return "/"
 
-
-def runtime_of(request: Request) -> Runtime:
-    return cast(Runtime, request.app.state.runtime)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from cases.api import schemas
 from cases.models import AuditEntry, Case, Deadline, Document, User
 from cases.services import deadlines as deadline_service
@@ -21,11 +23,7 @@ def _name(users: dict[int, User], user_id: int | None) -> str | None:
 def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
     if row is None:
         return None
-    view = deadline_service.view(row, ctx.now, ctx.calendar)
-    return schemas.DeadlineOut(
-        state=view.state, role=view.role, due_date=view.due_date, due_at=view.due_at,
-        overdue=view.overdue, working_days_overdue=view.working_days_overdue,
-    )
+    return schemas.DeadlineOut(**asdict(deadline_service.view(row, ctx.now, ctx.calendar)))
 
 
 def summary(case: Case, users: dict[int, User], due: schemas.DeadlineOut | None = None
