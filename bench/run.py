@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,7 +76,7 @@ def bench(backend: str, scale: str, postgres_url: str, http_count: int) -> dict[
     copies = {name: dbs.copy("main", name) for name in ("http", "bare", "service")}
     figures: list[Figure] = [Figure("load: cases per second",
                                     round(summary["cases"] / summary["seconds"]), "/s")]
-    steps = (
+    steps: tuple[tuple[str, Callable[[], list[Figure]]], ...] = (
         ("case list queries", lambda: measures.list_queries(dbs.url("main"))),
         ("audit verify", lambda: measures.audit_rate(dbs.url("main"))),
         ("HTTP transitions", lambda: measures.http_transitions(
