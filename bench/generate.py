@@ -24,6 +24,7 @@ from cases.config import Settings
 from cases.demo import DEMO_PASSWORD, USERS
 from cases.migrate import upgrade
 from cases.models import AuditEntry, Budget, Case, Deadline, Document
+from cases.services.counts import recount
 from cases.services.users import create_user
 from workflows import get_definition
 from workflows.calendar import WorkingCalendar
@@ -94,6 +95,7 @@ def generate(url: str, count: int, seed: int = 2026) -> dict[str, Any]:
         _flush(conn, rows)
         conn.execute(text("INSERT INTO case_counters (prefix, fiscal_year, last) VALUES "
                           "('MV', 2026, :n), ('HB', 2026, :n)"), {"n": count})
+        recount(conn)
         conn.commit()
     _analyze(runtime.engine)
     runtime.engine.dispose()
@@ -158,8 +160,11 @@ def _one_case(rows: Rows, case_id: int, rng: random.Random, users: dict[str, int
     totals["audit_entries"] += len(entries)
     rule = get_definition(workflow).deadline(state)
     if rule is not None:
-        due_now = rng.random() < 0.10
-        due = calendar.local_date(NOW) + timedelta(days=1 if due_now else rng.randrange(3, 60))
+        # 10% are due a reminder now: half due tomorrow, half already late.
+        roll = rng.random()
+        due_now = roll < 0.10
+        days = (1 if roll < 0.05 else -rng.randrange(1, 10)) if due_now else rng.randrange(3, 60)
+        due = calendar.local_date(NOW) + timedelta(days=days)
         rows.deadlines.append({
             "case_id": case_id, "state": state, "role": rule.role, "opened_at": created,
             "due_date": due, "due_at": calendar.start_of(due + timedelta(days=1)),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -19,6 +19,7 @@ from cases.errors import BadInput, Conflict, NotFound
 from cases.events import CaseRegistered, publish
 from cases.models import Case, CaseCounter, Comment, Deadline, User
 from cases.permissions import require
+from cases.services import counts
 from cases.services.context import Ctx
 from cases.services.deadlines import open_deadline
 from workflows import (
@@ -123,6 +124,7 @@ def create_case(ctx: Ctx, new: NewCase) -> Case:
         # Counted from the real submission date, so a back-dated case may already be late.
         deadline = open_deadline(session, case, at, ctx.calendar)
         publish(session, CaseRegistered(case, ctx.actor, ctx.now, deadline))
+        counts.moved(session, case.workflow, None, case.state)
     return case
 
 
@@ -205,16 +207,17 @@ def list_cases(session: Session, query: CaseQuery) -> tuple[list[Case], str | No
 
 
 def _by_due(session: Session, stmt: Any, query: CaseQuery) -> tuple[list[Case], str | None]:
-    due = col(Deadline.due_at)
-    stmt = stmt.join(Deadline, (col(Deadline.case_id) == col(Case.id))
-                     & col(Deadline.closed_at).is_(None))
+    # Ordered by the deadline's own (due_at, case_id): the index delivers that order, where
+    # cases.id would make the database sort every open deadline first.
+    due, case_id = col(Deadline.due_at), col(Deadline.case_id)
+    stmt = stmt.join(Deadline, (case_id == col(Case.id)) & col(Deadline.closed_at).is_(None))
     if query.cursor:
         micros, last_id = decode_cursor(query.cursor, 2)
         after = datetime.fromtimestamp(micros / 1_000_000, UTC)
-        stmt = stmt.where(or_(due > after, (due == after) & (col(Case.id) > last_id)))
+        stmt = stmt.where(or_(due > after, (due == after) & (case_id > last_id)))
     # Two columns per row (the case and its due time): ``execute``, not SQLModel's scalars.
     rows = [(row[0], row[1]) for row in session.execute(
-        stmt.add_columns(due).order_by(due, col(Case.id)).limit(query.limit + 1)
+        stmt.add_columns(due).order_by(due, case_id).limit(query.limit + 1)
     )]
     more = len(rows) > query.limit
     rows = rows[: query.limit]
@@ -240,13 +243,14 @@ def _filtered(stmt: Any, query: CaseQuery) -> Any:
             for column in (Case.reference, Case.title, Case.applicant_name)
         )))
     if query.overdue is not None:
-        # An alias: sorting by due date joins the deadlines table in the outer query too.
+        # The late cases, read off the open-deadlines index (few, however many cases there
+        # are); an alias, since sorting by due date joins the deadlines in the outer query.
         open_deadline = aliased(Deadline)
-        late = exists().where(
-            col(open_deadline.case_id) == col(Case.id), col(open_deadline.closed_at).is_(None),
+        late = select(open_deadline.case_id).where(
+            col(open_deadline.closed_at).is_(None),
             col(open_deadline.due_at) <= (query.now or datetime.now(UTC)),
         )
-        stmt = stmt.where(late if query.overdue else ~late)
+        stmt = stmt.where(col(Case.id).in_(late) if query.overdue else col(Case.id).not_in(late))
     return stmt
 
 

@@ -11,6 +11,7 @@ from cases.db import write_transaction
 from cases.errors import BadInput, Conflict
 from cases.events import CaseTransitioned, publish
 from cases.models import Case
+from cases.services import counts
 from cases.services.cases import get_case, json_ready, lock_case, touch
 from cases.services.context import Ctx
 from cases.services.deadlines import close_deadlines, open_deadline
@@ -69,6 +70,7 @@ def fire_transition(
         deadline = open_deadline(session, case, ctx.now, ctx.calendar)
         publish(session, CaseTransitioned(case, ctx.actor, ctx.now, deadline, trigger,
                                           outcome.source, outcome.dest))
+        counts.moved(session, case.workflow, outcome.source, outcome.dest)
     log.info("case.transition", case_id=case.id, reference=case.reference, trigger=trigger,
              source=outcome.source, dest=outcome.dest, actor=ctx.actor.username)
     return case

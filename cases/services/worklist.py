@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from cases.errors import ServiceError
@@ -30,19 +30,10 @@ def my_tasks(session: Session, actor: Actor, limit: int = MAX_PAGE) -> list[tupl
         select(Case, Deadline)
         .join(Deadline, col(Deadline.case_id) == col(Case.id))
         .where(col(Deadline.closed_at).is_(None), col(Deadline.role).in_(roles), mine)
-        .order_by(col(Deadline.due_at), col(Case.id))
+        .order_by(col(Deadline.due_at), col(Deadline.case_id))
         .limit(limit)
     )
     return [(case, deadline) for case, deadline in rows]
-
-
-def state_counts(session: Session) -> dict[tuple[str, str], int]:
-    """How many cases each (workflow, state) holds."""
-    rows = session.exec(
-        select(Case.workflow, Case.state, func.count()).group_by(
-            col(Case.workflow), col(Case.state))
-    )
-    return {(workflow, state): int(count) for workflow, state, count in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +45,13 @@ class SignoffItem:
 
 def signoff_queue(session: Session, limit: int = MAX_PAGE) -> list[SignoffItem]:
     """Reviewed cases waiting for the Kadis, oldest deadline first, with the reviewer's note."""
+    # Every reviewed case has an open deadline (the Kadis's): walk those in due order.
     cases = list(session.exec(
         select(Case)
-        .outerjoin(Deadline, (col(Deadline.case_id) == col(Case.id))
-                   & col(Deadline.closed_at).is_(None))
-        .where(Case.state == CaseState.REVIEWED)
-        .order_by(col(Deadline.due_at), col(Case.id))
+        .join(Deadline, (col(Deadline.case_id) == col(Case.id))
+              & col(Deadline.closed_at).is_(None))
+        .where(Case.state == CaseState.REVIEWED, Deadline.state == CaseState.REVIEWED)
+        .order_by(col(Deadline.due_at), col(Deadline.case_id))
         .limit(limit)
     ))
     notes = _review_notes(session, [c.id for c in cases if c.id is not None])

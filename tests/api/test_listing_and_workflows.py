@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import text
+
+from cases.runtime import Runtime
+from cases.services.counts import state_counts
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
 
@@ -74,3 +78,18 @@ def test_sorting_by_due_date_pages_by_keyset_soonest_first(api: Api, clock: Fake
     rest = api.get("rina", "/api/cases", params={"sort": "due", "limit": 2,
                                                  "cursor": first["next_cursor"]}).json()
     assert ([c["id"] for c in rest["items"]], rest["next_cursor"]) == ([ids[0]], None)
+
+
+def test_state_counts_follow_every_registration_and_transition(api: Api, runtime: Runtime
+                                                               ) -> None:
+    first, second = api.create_media("rina")["id"], api.create_media("rina")["id"]
+    api.create_grant("rina")
+    api.fire("fajar", first, "return_for_revision", comment="NIB")
+    api.fire("siti", second, "withdraw", comment="mundur")
+    api.fire("fajar", first, "resubmit", comment="diperbaiki")
+    with runtime.sessions() as session:
+        kept = {k: v for k, v in state_counts(session).items() if v}
+        counted = {(w, s): n for w, s, n in session.execute(text(
+            "SELECT workflow, state, count(*) FROM cases GROUP BY workflow, state"))}
+    assert kept == counted == {("media_verification", "submitted"): 1,
+                               ("media_verification", "withdrawn"): 1, ("grant", "submitted"): 1}

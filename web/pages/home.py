@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from cases.services.worklist import my_tasks, state_counts
+from cases.services.counts import state_counts
+from cases.services.worklist import my_tasks
 from web.render import page
 from web.session import PageDep
 from workflows import DEFINITIONS, CaseState
