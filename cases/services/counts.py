@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, text
+from sqlmodel import Session, select
 
 from cases.db import dialect_insert
 from cases.models import StateCount
@@ -14,17 +14,19 @@ RECOUNT = ("INSERT INTO state_counts (workflow, state, count) "
 
 def moved(session: Session, workflow: str, source: str | None, dest: str) -> None:
     """A case of ``workflow`` left ``source`` (None: it is new) for ``dest``. Called last in
-    the use case's transaction, so the counter rows stay locked only until the commit."""
+    the use case's transaction, so the counter rows stay locked only until the commit.
+
+    The rows are changed in one fixed order (by state): a return and a resubmission running
+    at once would otherwise lock the same two rows in opposite orders and deadlock.
+    """
+    deltas = {dest: 1}
     if source is not None:
-        session.execute(
-            update(StateCount)
-            .where(col(StateCount.workflow) == workflow, col(StateCount.state) == source)
-            .values(count=col(StateCount.count) - 1)
-        )
-    statement = dialect_insert(session, StateCount).values(workflow=workflow, state=dest,
-                                                           count=1)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["workflow", "state"], set_={"count": StateCount.count + 1}))
+        deltas[source] = deltas.get(source, 0) - 1
+    for state, delta in sorted(deltas.items()):
+        statement = dialect_insert(session, StateCount).values(
+            workflow=workflow, state=state, count=delta)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["workflow", "state"], set_={"count": StateCount.count + delta}))
 
 
 def state_counts(session: Session) -> dict[tuple[str, str], int]:
