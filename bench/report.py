@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Any
 
 
+def cells(figure: dict[str, Any], missed: str = "MISSED") -> tuple[str, str, str]:
+    """A figure's ceiling, ratio and target-with-verdict, as text."""
+    ceiling = "" if figure["ceiling"] is None else f"{figure['ceiling']:,g}"
+    ratio = "" if figure["ratio"] is None else f"{figure['ratio']:.2f}"
+    verdict = {True: " ✓ met", False: f" ✗ {missed}", None: ""}[figure["met"]]
+    return ceiling, ratio, f"{figure['target']}{verdict}"
+
+
 def markdown(report: dict[str, Any]) -> str:
     machine = report["machine"]
     lines = []
@@ -23,11 +31,9 @@ def markdown(report: dict[str, Any]) -> str:
             "|---|---:|---:|---:|---|",
         ]
         for f in run["figures"]:
-            verdict = {True: " ✓ met", False: " ✗ **missed**", None: ""}[f["met"]]
-            ceiling = "" if f["ceiling"] is None else f"{f['ceiling']:,g}"
-            ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
+            ceiling, ratio, target = cells(f, missed="**missed**")
             lines.append(f"| {f['name']} | {f['value']:,g} {f['unit']} | {ceiling} | {ratio} | "
-                         f"{f['target']}{verdict} |")
+                         f"{target} |")
         lines.append("")
     return "\n".join(lines)
 

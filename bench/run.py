@@ -23,6 +23,7 @@ from app import configure_logging
 from bench import measures
 from bench.generate import generate
 from bench.measures import Figure
+from bench.report import cells
 from cases.config import Settings
 
 SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -95,11 +96,9 @@ def table(result: dict[str, Any]) -> str:
     lines = [f"\n== {result['backend']}, {result['scale']} berkas ==",
              f"{'measure':<58} {'value':>12} {'ceiling':>10} {'ratio':>6}  target"]
     for f in result["figures"]:
-        verdict = {True: "met", False: "MISSED", None: ""}[f["met"]]
-        ceiling = "" if f["ceiling"] is None else f"{f['ceiling']:g}"
-        ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
+        ceiling, ratio, target = cells(f)
         lines.append(f"{f['name']:<58} {f['value']:>10g} {f['unit']:<4} {ceiling:>8} "
-                     f"{ratio:>6}  {f['target']} {verdict}")
+                     f"{ratio:>6}  {target}")
     return "\n".join(lines)
 
 
