@@ -1,4 +1,5 @@
-"""What waits for whom: a person's tasks, counts per state, and the Kadis's sign-off queue."""
+"""What waits for whom: a person's tasks, and the Kadis's sign-off queue (approve or reject
+several cases, each on its own)."""
 
 from __future__ import annotations
 
