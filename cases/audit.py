@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from cases.db import make_engine, table_of
@@ -31,15 +31,18 @@ HASHED_FIELDS = ("case_id", "seq", "at", "actor_id", "actor_name", "action", "fr
 
 def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     """SHA-256 over the previous hash and a canonical JSON of an entry's ``HASHED_FIELDS``
-    (``at`` as ISO text). Bulk loaders call this on plain rows; :func:`entry_hash` on models."""
+    (``at`` as ISO text), for every writer of entries and for :func:`verify`."""
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    fields["at"] = entry.at.isoformat()
-    return chain_hash(entry.prev_hash, fields)
+# Built once: every use case appends, and a statement built anew costs more Python than
+# its SQL costs the database (``make bench``, service-layer transitions).
+_ENTRIES = table_of(AuditEntry)
+_HEAD = (select(_ENTRIES.c.seq, _ENTRIES.c.hash)
+         .where(_ENTRIES.c.case_id == bindparam("case_id"))
+         .order_by(_ENTRIES.c.seq.desc()).limit(1))
+_INSERT = insert(_ENTRIES)
 
 
 def append(
@@ -53,32 +56,24 @@ def append(
     to_state: str | None = None,
     comment: str = "",
     payload: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add the next entry of ``case``'s chain. The caller holds the case's write lock."""
+) -> None:
+    """Add the next entry of ``case``'s chain. The caller holds the case's write lock.
+
+    Written at once, as a plain row: the hash is computed here from exactly the fields that
+    :func:`verify` reads back."""
     assert case.id is not None
-    last = session.exec(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.case_id == case.id)
-        .order_by(col(AuditEntry.seq).desc())
-        .limit(1)
-    ).first()
-    entry = AuditEntry(
-        case_id=case.id,
-        seq=(last[0] + 1) if last else 1,
-        at=at.astimezone(UTC),
-        actor_id=actor.user_id if actor else None,
-        actor_name=_actor_name(actor),
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        payload=json.loads(json.dumps(payload or {}, default=str)),
-        prev_hash=last[1] if last else GENESIS,
-        hash="",
-    )
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    return entry
+    connection = session.connection()
+    last = connection.execute(_HEAD, {"case_id": case.id}).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    stamp = at.astimezone(UTC)
+    fields = {
+        "case_id": case.id, "seq": seq, "at": stamp.isoformat(),
+        "actor_id": actor.user_id if actor else None, "actor_name": _actor_name(actor),
+        "action": action, "from_state": from_state, "to_state": to_state, "comment": comment,
+        "payload": json.loads(json.dumps(payload or {}, default=str)),
+    }
+    digest = chain_hash(prev_hash, fields)
+    connection.execute(_INSERT, {**fields, "at": stamp, "prev_hash": prev_hash, "hash": digest})
 
 
 def _actor_name(actor: Actor | None) -> str:
@@ -122,7 +117,7 @@ def append_many(session: Session, entries: list[SystemEntry], at: datetime) -> N
         digest = chain_hash(prev, fields)
         rows.append({**fields, "at": stamp, "prev_hash": prev, "hash": digest})
         heads[entry.case_id] = (seq + 1, digest)
-    session.connection().execute(insert(table_of(AuditEntry)), rows)
+    session.connection().execute(_INSERT, rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,6 @@ def send_digest(session: Session, now: datetime, calendar: WorkingCalendar,
         users = {}
         for case, deadline in rows:
             for user in recipients.for_deadline(deadline.role, case.assignee_id):
-                assert user.id is not None
                 users[user.id] = user
                 waiting[user.id].append((case, deadline))
         for user_id, items in waiting.items():

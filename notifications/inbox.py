@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from cases.config import Settings
 from cases.db import dialect_insert, table_of, write_transaction
 from cases.errors import NotFound
-from cases.models import User
 from cases.services.context import Ctx
+from cases.services.deadlines import Person
 from notifications.models import Notification, OutboxEmail
 from notifications.templates import Message
 
@@ -35,14 +35,14 @@ class Channels:
 class Notice:
     """One notification to write with :func:`notify_many`."""
 
-    user: User
+    user: Person
     key: str
     kind: str
     case_id: int | None
     message: Message
 
 
-def notify(session: Session, channels: Channels, user: User, *, key: str, kind: str,
+def notify(session: Session, channels: Channels, user: Person, *, key: str, kind: str,
            case_id: int | None, message: Message, now: datetime) -> bool:
     """Put ``message`` in ``user``'s inbox (and the email outbox) unless ``key`` was used.
 

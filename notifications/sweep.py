@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 
 from cases import audit
 from cases.db import dialect_insert, table_of, write_transaction
-from cases.models import Case, Deadline, User
-from cases.services.deadlines import Recipients
+from cases.models import Case, Deadline
+from cases.services.deadlines import Person, Recipients
 from notifications import templates
 from notifications.inbox import Channels, Notice, notify_many
 from notifications.models import Reminder
@@ -63,7 +63,7 @@ class _Decision:
     deadline: Deadline
     case: Case
     kind: ReminderKind
-    people: Sequence[User]
+    people: Sequence[Person]
 
 
 def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: Channels,

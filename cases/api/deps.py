@@ -19,7 +19,9 @@ from workflows import Actor
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in the
+# thread pool, and each such hop costs more than the work it wraps.
+async def get_runtime(request: Request) -> Runtime:
     return cast(Runtime, request.app.state.runtime)
 
 
@@ -50,7 +52,7 @@ def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def get_ctx(runtime: RuntimeDep, session: SessionDep, actor: CurrentActor) -> Ctx:
+async def get_ctx(runtime: RuntimeDep, session: SessionDep, actor: CurrentActor) -> Ctx:
     return runtime.ctx(session, actor)
 
 

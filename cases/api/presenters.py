@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cases.api import schemas
-from cases.models import AuditEntry, Case, Deadline, Document, User
+from cases.models import AuditEntry, Case, Deadline, Document
 from cases.services import deadlines as deadline_service
 from cases.services.context import Ctx
 from cases.services.documents import list_documents
 from cases.services.facts import case_flags
 from cases.services.transitions import available_transitions
-from cases.services.users import users_by_id
+from cases.services.users import usernames
 from workflows import FieldSpec, WorkflowDefinition, get_definition
 
 
-def _name(users: dict[int, User], user_id: int | None) -> str | None:
-    user = users.get(user_id) if user_id is not None else None
-    return user.username if user else None
+def _name(names: dict[int, str], user_id: int | None) -> str | None:
+    return names.get(user_id) if user_id is not None else None
 
 
 def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
@@ -26,7 +25,7 @@ def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
     return schemas.DeadlineOut(**asdict(deadline_service.view(row, ctx.now, ctx.calendar)))
 
 
-def summary(case: Case, users: dict[int, User], due: schemas.DeadlineOut | None = None
+def summary(case: Case, users: dict[int, str], due: schemas.DeadlineOut | None = None
             ) -> schemas.CaseSummary:
     assert case.id is not None
     return schemas.CaseSummary(
@@ -39,7 +38,7 @@ def summary(case: Case, users: dict[int, User], due: schemas.DeadlineOut | None 
 
 
 def summaries(ctx: Ctx, cases: list[Case]) -> list[schemas.CaseSummary]:
-    users = users_by_id(ctx.session, (c.assignee_id for c in cases))
+    users = usernames(ctx.session, (c.assignee_id for c in cases))
     due = deadline_service.open_deadlines(ctx.session, (c.id for c in cases if c.id))
     return [summary(c, users, deadline(ctx, due.get(c.id or 0))) for c in cases]
 
@@ -57,7 +56,7 @@ def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
     assert case.id is not None
     definition = get_definition(case.workflow)
     people = (case.assignee_id, case.registered_by, case.reviewed_by, case.approved_by)
-    users = users_by_id(ctx.session, people)
+    users = usernames(ctx.session, people)
     due = deadline_service.open_deadlines(ctx.session, [case.id]).get(case.id)
     base = summary(case, users, deadline(ctx, due)).model_dump()
     return schemas.CaseDetail(

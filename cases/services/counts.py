@@ -5,11 +5,16 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 from sqlmodel import Session, select
 
-from cases.db import dialect_insert
 from cases.models import StateCount
 
 RECOUNT = ("INSERT INTO state_counts (workflow, state, count) "
            "SELECT workflow, state, count(*) FROM cases GROUP BY workflow, state")
+
+
+# One statement for both databases (PostgreSQL and SQLite share the upsert syntax), built
+# once: it runs twice in every transition.
+MOVE = text("INSERT INTO state_counts (workflow, state, count) VALUES (:workflow, :state, :delta) "
+            "ON CONFLICT (workflow, state) DO UPDATE SET count = state_counts.count + :delta")
 
 
 def moved(session: Session, workflow: str, source: str | None, dest: str) -> None:
@@ -22,11 +27,10 @@ def moved(session: Session, workflow: str, source: str | None, dest: str) -> Non
     deltas = {dest: 1}
     if source is not None:
         deltas[source] = deltas.get(source, 0) - 1
-    for state, delta in sorted(deltas.items()):
-        statement = dialect_insert(session, StateCount).values(
-            workflow=workflow, state=state, count=delta)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["workflow", "state"], set_={"count": StateCount.count + delta}))
+    rows = [{"workflow": workflow, "state": state, "delta": delta}
+            for state, delta in sorted(deltas.items()) if delta]
+    if rows:  # a move from a state to itself changes no count
+        session.connection().execute(MOVE, rows)
 
 
 def state_counts(session: Session) -> dict[tuple[str, str], int]:

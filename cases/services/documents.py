@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from cases import audit
@@ -108,10 +109,12 @@ def _document(session: Session, case_id: int, document_id: int) -> Document:
     return doc
 
 
+_OF_CASE = (select(Document).where(col(Document.case_id) == bindparam("case_id"))
+            .order_by(col(Document.id)))  # built once: every case response lists them
+
+
 def list_documents(session: Session, case_id: int) -> list[Document]:
-    return list(session.exec(
-        select(Document).where(Document.case_id == case_id).order_by(col(Document.id))
-    ))
+    return list(session.exec(_OF_CASE, params={"case_id": case_id}))
 
 
 def read_document(session: Session, case_id: int, document_id: int) -> tuple[Document, bytes]:

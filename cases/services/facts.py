@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
+from cases.db import table_of
 from cases.models import Budget, Case, Document
 from workflows import CaseFacts, CaseState, DocumentStatus, Reason, get_definition
 
@@ -15,12 +16,15 @@ COMMITTED_STATES = (CaseState.APPROVED, CaseState.PAID, CaseState.REPORTED)
 _RANK = {DocumentStatus.VALID: 2, DocumentStatus.UNCHECKED: 1, DocumentStatus.INVALID: 0}
 
 
+_DOCUMENTS = table_of(Document)
+_STATUSES = (select(_DOCUMENTS.c.kind, _DOCUMENTS.c.status)
+             .where(_DOCUMENTS.c.case_id == bindparam("case_id")))  # built once: hot path
+
+
 def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatus]:
     """Best status per kind: one valid upload of a kind is enough."""
     best: dict[str, DocumentStatus] = {}
-    rows = session.exec(
-        select(Document.kind, Document.status).where(Document.case_id == case_id)
-    )
+    rows = session.connection().execute(_STATUSES, {"case_id": case_id})
     for kind, raw in rows:
         status = DocumentStatus(raw)
         if kind not in best or _RANK[status] > _RANK[best[kind]]:

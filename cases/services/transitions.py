@@ -12,7 +12,7 @@ from cases.errors import BadInput, Conflict
 from cases.events import CaseTransitioned, publish
 from cases.models import Case
 from cases.services import counts
-from cases.services.cases import get_case, json_ready, lock_case, touch
+from cases.services.cases import json_ready, lock_case, touch, workflow_of
 from cases.services.context import Ctx
 from cases.services.deadlines import close_deadlines, open_deadline
 from cases.services.facts import build_facts
@@ -44,7 +44,7 @@ def fire_transition(
     data: Mapping[str, object] | None = None,
 ) -> Case:
     """Move a case along ``trigger``. Raises the domain's refusals, or Conflict when stale."""
-    engine = get_engine(get_case(ctx.session, case_id).workflow)
+    engine = get_engine(workflow_of(ctx.session, case_id))
     engine.spec(trigger)  # unknown trigger: refuse before taking any lock
     try:
         given = engine.parse_input(trigger, comment, dict(data or {}))

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
-from cases.db import write_transaction
+from cases.db import table_of, write_transaction
 from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound, TooManyAttempts
 from cases.models import LoginFailure, User
 from cases.permissions import require
@@ -122,6 +122,20 @@ def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
         return {}
     rows = session.exec(select(User).where(col(User.id).in_(wanted)))
     return {u.id: u for u in rows if u.id is not None}
+
+
+_USERS = table_of(User)
+_USERNAMES = (select(_USERS.c.id, _USERS.c.username)
+              .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))  # built once: hot path
+
+
+def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Usernames by id, as plain rows (every case response names its people)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {int(i): str(name)
+            for i, name in session.connection().execute(_USERNAMES, {"ids": wanted})}
 
 
 def list_users(session: Session) -> list[User]:
