@@ -13,7 +13,7 @@ from cases.errors import NotAuthenticated
 from cases.runtime import Runtime
 from cases.security import read_token
 from cases.services.context import Ctx
-from cases.services.users import active_user, to_actor
+from cases.services.users import active_actor
 from workflows import Actor
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -43,7 +43,7 @@ def current_actor(
     if not token:
         raise NotAuthenticated("Silakan masuk terlebih dahulu", "not_authenticated")
     user_id = read_token(token, runtime.settings.secret_key, runtime.clock())
-    actor = to_actor(active_user(session, user_id))
+    actor = active_actor(session, user_id)
     # End the read so the use case can open its own (write) transaction cleanly.
     session.rollback()
     return actor

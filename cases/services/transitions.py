@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 import structlog
 
@@ -12,7 +13,7 @@ from cases.errors import BadInput, Conflict
 from cases.events import CaseTransitioned, publish
 from cases.models import Case
 from cases.services import counts
-from cases.services.cases import json_ready, lock_case, touch, workflow_of
+from cases.services.cases import json_ready, lock_case, write_case
 from cases.services.context import Ctx
 from cases.services.deadlines import close_deadlines, open_deadline
 from cases.services.facts import build_facts
@@ -43,15 +44,18 @@ def fire_transition(
     comment: str = "",
     data: Mapping[str, object] | None = None,
 ) -> Case:
-    """Move a case along ``trigger``. Raises the domain's refusals, or Conflict when stale."""
-    engine = get_engine(workflow_of(ctx.session, case_id))
-    engine.spec(trigger)  # unknown trigger: refuse before taking any lock
-    try:
-        given = engine.parse_input(trigger, comment, dict(data or {}))
-    except InvalidInput as exc:
-        raise BadInput(exc.message, "invalid_input", exc.reasons) from None
+    """Move a case along ``trigger``. Raises the domain's refusals, or Conflict when stale.
+
+    Everything happens under the case's write lock, including refusing an unknown trigger or
+    bad input: reading the workflow first, outside it, cost a transaction of its own."""
     with write_transaction(ctx.session) as session:
         case = lock_case(session, case_id)
+        engine = get_engine(case.workflow)
+        engine.spec(trigger)
+        try:
+            given = engine.parse_input(trigger, comment, dict(data or {}))
+        except InvalidInput as exc:
+            raise BadInput(exc.message, "invalid_input", exc.reasons) from None
         if case.version != version:
             raise Conflict(
                 f"Berkas {case.reference} telah berubah (versi {case.version}, bukan {version})",
@@ -59,8 +63,7 @@ def fire_transition(
             )
         facts = build_facts(session, case, ctx.now, ctx.tz, lock_budget=trigger == "approve")
         outcome = engine.fire(trigger, facts, ctx.actor, given)
-        _apply(case, outcome)
-        touch(case, ctx.now)
+        write_case(session, case, _changes(case, outcome, ctx.now))
         audit.append(
             session, case, actor=ctx.actor, action="transition", at=ctx.now,
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
@@ -76,11 +79,12 @@ def fire_transition(
     return case
 
 
-def _apply(case: Case, outcome: Outcome) -> None:
-    for key, value in outcome.changes.items():
-        if key in CASE_COLUMNS:
-            setattr(case, key, value)
+def _changes(case: Case, outcome: Outcome, now: datetime) -> dict[str, object]:
+    """The columns the transition writes: the outcome's own, anything else it records under
+    ``data``, the new state and a new version (a form opened before it is now stale)."""
+    values: dict[str, object] = {k: v for k, v in outcome.changes.items() if k in CASE_COLUMNS}
     extra = {k: v for k, v in outcome.changes.items() if k not in CASE_COLUMNS}
     if extra:
-        case.data = {**case.data, **json_ready(extra)}
-    case.state = outcome.dest
+        values["data"] = {**case.data, **json_ready(extra)}
+    values.update(state=outcome.dest, version=case.version + 1, updated_at=now)
+    return values

@@ -24,6 +24,10 @@ USERNAME = re.compile(r"[A-Za-z0-9._]{1,64}")
 VALID_ROLES = frozenset(r.value for r in Role)
 
 
+# Statements of the request path are built once (see ``make bench``).
+_USERS = table_of(User)
+
+
 def to_actor(user: User) -> Actor:
     assert user.id is not None
     return Actor(user.id, user.username, frozenset(user.roles), user.full_name)
@@ -116,6 +120,19 @@ def active_user(session: Session, user_id: int) -> User:
     return user
 
 
+_ACTOR = select(_USERS.c.username, _USERS.c.roles, _USERS.c.full_name,
+                _USERS.c.is_active).where(_USERS.c.id == bindparam("user_id"))
+
+
+def active_actor(session: Session, user_id: int) -> Actor:
+    """:func:`active_user` as the actor of a request, from a plain row: the API asks this
+    on every call and needs nothing else of the user."""
+    row = session.connection().execute(_ACTOR, {"user_id": user_id}).first()
+    if row is None or not row.is_active:
+        raise NotAuthenticated("Pengguna tidak aktif", "inactive_user")
+    return Actor(user_id, row.username, frozenset(row.roles), row.full_name)
+
+
 def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -124,9 +141,9 @@ def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
     return {u.id: u for u in rows if u.id is not None}
 
 
-_USERS = table_of(User)
+# Built once: every case response names its people.
 _USERNAMES = (select(_USERS.c.id, _USERS.c.username)
-              .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))  # built once: hot path
+              .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))
 
 
 def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
