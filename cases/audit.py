@@ -43,6 +43,12 @@ _HEAD = (select(_ENTRIES.c.seq, _ENTRIES.c.hash)
          .where(_ENTRIES.c.case_id == bindparam("case_id"))
          .order_by(_ENTRIES.c.seq.desc()).limit(1))
 _INSERT = insert(_ENTRIES)
+# The heads of many chains at once: the newest entry of each case (the reminder sweep).
+_NEWEST = (select(_ENTRIES.c.case_id, func.max(_ENTRIES.c.seq).label("seq"))
+           .where(_ENTRIES.c.case_id.in_(bindparam("case_ids", expanding=True)))
+           .group_by(_ENTRIES.c.case_id).subquery())
+_HEADS = select(_ENTRIES.c.case_id, _ENTRIES.c.seq, _ENTRIES.c.hash).join(
+    _NEWEST, (_ENTRIES.c.case_id == _NEWEST.c.case_id) & (_ENTRIES.c.seq == _NEWEST.c.seq))
 
 
 def append(
@@ -99,13 +105,8 @@ def append_many(session: Session, entries: list[SystemEntry], at: datetime) -> N
     if not entries:
         return
     case_ids = sorted({e.case_id for e in entries})
-    newest = (select(AuditEntry.case_id, func.max(AuditEntry.seq).label("seq"))
-              .where(col(AuditEntry.case_id).in_(case_ids))
-              .group_by(col(AuditEntry.case_id)).subquery())
-    heads = {case_id: (seq, digest) for case_id, seq, digest in session.execute(
-        select(AuditEntry.case_id, AuditEntry.seq, AuditEntry.hash).join(
-            newest, (col(AuditEntry.case_id) == newest.c.case_id)
-            & (col(AuditEntry.seq) == newest.c.seq)))}
+    heads = {case_id: (seq, digest) for case_id, seq, digest in
+             session.connection().execute(_HEADS, {"case_ids": case_ids})}
     stamp = at.astimezone(UTC)
     rows = []
     for entry in entries:

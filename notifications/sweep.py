@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import structlog
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from cases import audit
@@ -35,6 +36,11 @@ from workflows.deadlines import (
 )
 
 log = structlog.get_logger(__name__)
+
+_DEADLINES = table_of(Deadline)
+_MOVE_ON = (update(_DEADLINES).where(_DEADLINES.c.id == bindparam("b_id"))
+            .values(next_check_at=bindparam("next_check_at"),
+                    escalated_at=bindparam("escalated_at")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +86,15 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
                 .order_by(col(Deadline.next_check_at), col(Deadline.id))
                 .limit(batch)
                 .with_for_update(of=Case, skip_locked=True)
+                # Fresh values, even for objects this session loaded in an earlier batch or
+                # run: the deadlines are moved on by plain UPDATEs, not through the objects.
+                .execution_options(populate_existing=True)
             ).all()
             if not rows:
                 break
-            decisions = _decide(today, Recipients(session), rows)
+            decisions, looks = _decide(today, Recipients(session), rows)
+            # One executemany, not the unit of work diffing a whole batch of objects.
+            session.connection().execute(_MOVE_ON, looks)
             report.reminders += _send(session, today, decisions)
             report.checked += len(rows)
     # An idle sweep runs every minute: only work done is worth an info line.
@@ -93,23 +104,27 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
 
 
 def _decide(today: _Today, recipients: Recipients, rows: Sequence[tuple[Deadline, Case]]
-            ) -> list[_Decision]:
-    """What each deadline is owed today; moves each to its next look."""
-    decisions = []
+            ) -> tuple[list[_Decision], list[dict[str, object]]]:
+    """What each deadline is owed today, and each deadline's next look (rows for
+    :data:`_MOVE_ON`; the loaded objects are left as read)."""
+    decisions: list[_Decision] = []
+    looks: list[dict[str, object]] = []
+    next_look = today.calendar.start_of(next_working_day(today.day, today.calendar))
     for deadline, case in rows:
         kind = reminder_for(deadline.due_date, today.day, today.calendar)
         if kind is not None:
             people = recipients.for_deadline(deadline.role, case.assignee_id)
             decisions.append(_Decision(deadline, case, kind, people))
-        if deadline.escalated_at is None and today.calendar.is_working_day(today.day) and (
+        escalated_at = deadline.escalated_at
+        if escalated_at is None and today.calendar.is_working_day(today.day) and (
             is_escalation_due(deadline.due_date, today.day, today.calendar)
         ):
             people = recipients.holders(escalation_role(deadline.role))
             decisions.append(_Decision(deadline, case, ReminderKind.ESCALATION, people))
-            deadline.escalated_at = today.now
-        deadline.next_check_at = today.calendar.start_of(
-            next_working_day(today.day, today.calendar))
-    return decisions
+            escalated_at = today.now
+        looks.append({"b_id": deadline.id, "next_check_at": next_look,
+                      "escalated_at": escalated_at})
+    return decisions, looks
 
 
 def _send(session: Session, today: _Today, decisions: list[_Decision]) -> list[SentReminder]:
