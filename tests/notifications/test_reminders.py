@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 
 from cases.runtime import Runtime
+from notifications.inbox import Channels
 from notifications.runner import run_digest, run_reminders
+from notifications.sweep import sweep
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
 from tests.notifications.conftest import SmtpServer, at
@@ -85,6 +87,27 @@ def test_a_second_sweep_at_the_same_time_sends_nothing(
     assert again.delivery.sent == []
     assert later_that_day.sweep.reminders == []
     assert len(smtp.mailbox.received) == 3
+
+
+def test_one_session_sweeping_day_after_day_escalates_once(
+    api: Api, runtime: Runtime, clock: FakeClock
+) -> None:
+    """The sweep records an escalation on the deadline by a plain UPDATE (not through the
+    loaded objects), and a long-lived session, as a worker's, still sees it the next day."""
+    clock.now = at(TUESDAY_10_FEB)
+    api.create_media("rina")
+    channels = Channels.from_settings(runtime.settings)
+    kinds = {}
+    with runtime.sessions() as session:
+        for day in (date(2026, 2, 20), date(2026, 2, 23), date(2026, 2, 24), date(2026, 2, 25)):
+            report = sweep(session, at(day), runtime.calendar, channels)
+            kinds[day] = sorted(r.kind for r in report.reminders)
+    assert kinds == {
+        date(2026, 2, 20): ["overdue"],
+        date(2026, 2, 23): ["escalation", "overdue"],
+        date(2026, 2, 24): ["overdue"],
+        date(2026, 2, 25): ["overdue"],
+    }
 
 
 def test_an_assigned_officer_is_reminded_instead_of_every_officer(
