@@ -9,14 +9,15 @@ from cases.models import AuditEntry, Case, Deadline, Document
 from cases.services import deadlines as deadline_service
 from cases.services.context import Ctx
 from cases.services.documents import list_documents
-from cases.services.facts import case_flags
+from cases.services.facts import best_statuses, case_flags
 from cases.services.transitions import available_transitions
-from cases.services.users import usernames
+from cases.services.users import Names, names_by_id
 from workflows import FieldSpec, WorkflowDefinition, get_definition
 
 
-def _name(names: dict[int, str], user_id: int | None) -> str | None:
-    return names.get(user_id) if user_id is not None else None
+def _name(names: dict[int, Names], user_id: int | None) -> str | None:
+    found = names.get(user_id) if user_id is not None else None
+    return found.username if found else None
 
 
 def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
@@ -25,7 +26,7 @@ def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
     return schemas.DeadlineOut(**asdict(deadline_service.view(row, ctx.now, ctx.calendar)))
 
 
-def summary(case: Case, users: dict[int, str], due: schemas.DeadlineOut | None = None
+def summary(case: Case, users: dict[int, Names], due: schemas.DeadlineOut | None = None
             ) -> schemas.CaseSummary:
     assert case.id is not None
     return schemas.CaseSummary(
@@ -38,7 +39,7 @@ def summary(case: Case, users: dict[int, str], due: schemas.DeadlineOut | None =
 
 
 def summaries(ctx: Ctx, cases: list[Case]) -> list[schemas.CaseSummary]:
-    users = usernames(ctx.session, (c.assignee_id for c in cases))
+    users = names_by_id(ctx.session, (c.assignee_id for c in cases))
     due = deadline_service.open_deadlines(ctx.session, (c.id for c in cases if c.id))
     return [summary(c, users, deadline(ctx, due.get(c.id or 0))) for c in cases]
 
@@ -56,9 +57,11 @@ def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
     assert case.id is not None
     definition = get_definition(case.workflow)
     people = (case.assignee_id, case.registered_by, case.reviewed_by, case.approved_by)
-    users = usernames(ctx.session, people)
+    users = names_by_id(ctx.session, people)
     due = deadline_service.open_deadlines(ctx.session, [case.id]).get(case.id)
     base = summary(case, users, deadline(ctx, due)).model_dump()
+    documents = list_documents(ctx.session, case.id)
+    statuses = best_statuses((d.kind, d.status) for d in documents)
     return schemas.CaseDetail(
         **base,
         applicant=case.applicant, data=case.data,
@@ -70,13 +73,13 @@ def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
         reviewed_by=_name(users, case.reviewed_by),
         approved_by=_name(users, case.approved_by),
         flags=[schemas.ReasonOut(**r.as_dict()) for r in case_flags(ctx.session, case)],
-        documents=[document(d) for d in list_documents(ctx.session, case.id)],
+        documents=[document(d) for d in documents],
         available_transitions=[
             schemas.AvailableTransition(
                 trigger=e.trigger, label=_label(definition, e.trigger), allowed=e.allowed,
                 reasons=[schemas.ReasonOut(**r.as_dict()) for r in e.reasons],
             )
-            for e in available_transitions(ctx, case)
+            for e in available_transitions(ctx, case, statuses)
         ],
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,15 +22,20 @@ _STATUSES = (select(_DOCUMENTS.c.kind, _DOCUMENTS.c.status)
              .where(_DOCUMENTS.c.case_id == bindparam("case_id")))  # built once: hot path
 
 
-def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatus]:
-    """Best status per kind: one valid upload of a kind is enough."""
+def best_statuses(documents: Iterable[tuple[str, str]]) -> dict[str, DocumentStatus]:
+    """Best status per kind of (kind, status) pairs: one valid upload of a kind is enough."""
     best: dict[str, DocumentStatus] = {}
-    rows = session.connection().execute(_STATUSES, {"case_id": case_id})
-    for kind, raw in rows:
+    for kind, raw in documents:
         status = DocumentStatus(raw)
         if kind not in best or _RANK[status] > _RANK[best[kind]]:
             best[kind] = status
     return best
+
+
+def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatus]:
+    """Best status per kind of a case's documents (see :func:`best_statuses`)."""
+    rows = session.connection().execute(_STATUSES, {"case_id": case_id})
+    return best_statuses((kind, status) for kind, status in rows)
 
 
 def committed_amount(session: Session, workflow: str, fiscal_year: int) -> int:
@@ -100,11 +106,13 @@ def _guarded_here(case: Case, guard: str) -> bool:
 
 
 def build_facts(
-    session: Session, case: Case, now: datetime, tz: ZoneInfo, *, lock_budget: bool = False
+    session: Session, case: Case, now: datetime, tz: ZoneInfo, *, lock_budget: bool = False,
+    documents: Mapping[str, DocumentStatus] | None = None,
 ) -> CaseFacts:
     """The facts of ``case`` for its guards. Facts from outside the case (the budget, the
     recipient's earlier grants) cost queries over many rows: they are looked up only when a
-    transition from the current state has a guard that reads them."""
+    transition from the current state has a guard that reads them. ``documents``: the best
+    statuses, when the caller has already read the case's documents."""
     assert case.id is not None
     return CaseFacts(
         workflow=case.workflow,
@@ -116,7 +124,8 @@ def build_facts(
         approved_amount=case.approved_amount,
         paid_amount=case.paid_amount,
         tier=case.tier,
-        documents=document_statuses(session, case.id),
+        documents=dict(documents) if documents is not None
+        else document_statuses(session, case.id),
         budget_remaining=budget_remaining(
             session, case.workflow, case.fiscal_year, lock=lock_budget
         ) if _guarded_here(case, "is_within_budget") else None,

@@ -17,7 +17,7 @@ from cases.services.cases import json_ready, lock_case, write_case
 from cases.services.context import Ctx
 from cases.services.deadlines import close_deadlines, open_deadline
 from cases.services.facts import build_facts
-from workflows import Evaluation, InvalidInput, Outcome, get_engine
+from workflows import DocumentStatus, Evaluation, InvalidInput, Outcome, get_engine
 
 log = structlog.get_logger(__name__)
 
@@ -29,9 +29,12 @@ CASE_COLUMNS = frozenset({
 })
 
 
-def available_transitions(ctx: Ctx, case: Case) -> list[Evaluation]:
-    """Every transition of the case's workflow for the calling user, with why it is blocked."""
-    facts = build_facts(ctx.session, case, ctx.now, ctx.tz)
+def available_transitions(
+    ctx: Ctx, case: Case, documents: Mapping[str, DocumentStatus] | None = None
+) -> list[Evaluation]:
+    """Every transition of the case's workflow for the calling user, with why it is blocked
+    (``documents``: the best statuses, when the caller has already read them)."""
+    facts = build_facts(ctx.session, case, ctx.now, ctx.tz, documents=documents)
     return get_engine(case.workflow).evaluate(facts, ctx.actor)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import structlog
 from sqlalchemy import bindparam, delete, func
@@ -112,11 +113,16 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
+def _inactive() -> NotAuthenticated:
+    """The refusal of a token whose user is gone or deactivated (one code for every path)."""
+    return NotAuthenticated("Pengguna tidak aktif", "inactive_user")
+
+
 def active_user(session: Session, user_id: int) -> User:
     """The user behind a token, read anew on every request so deactivation bites at once."""
     user = session.get(User, user_id)
     if user is None or not user.is_active:
-        raise NotAuthenticated("Pengguna tidak aktif", "inactive_user")
+        raise _inactive()
     return user
 
 
@@ -129,30 +135,29 @@ def active_actor(session: Session, user_id: int) -> Actor:
     on every call and needs nothing else of the user."""
     row = session.connection().execute(_ACTOR, {"user_id": user_id}).first()
     if row is None or not row.is_active:
-        raise NotAuthenticated("Pengguna tidak aktif", "inactive_user")
+        raise _inactive()
     return Actor(user_id, row.username, frozenset(row.roles), row.full_name)
 
 
-def users_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(User).where(col(User.id).in_(wanted)))
-    return {u.id: u for u in rows if u.id is not None}
+class Names(NamedTuple):
+    """How a user is named: ``username`` in the API, ``full_name`` on the pages."""
+
+    username: str
+    full_name: str
 
 
-# Built once: every case response names its people.
-_USERNAMES = (select(_USERS.c.id, _USERS.c.username)
-              .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))
+# Built once: every case response and case page names its people.
+_NAMES = (select(_USERS.c.id, _USERS.c.username, _USERS.c.full_name)
+          .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))
 
 
-def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    """Usernames by id, as plain rows (every case response names its people)."""
+def names_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Names]:
+    """The names of the users ``ids`` (None skipped), from plain rows in one query."""
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    return {int(i): str(name)
-            for i, name in session.connection().execute(_USERNAMES, {"ids": wanted})}
+    return {int(i): Names(username, full_name) for i, username, full_name
+            in session.connection().execute(_NAMES, {"ids": wanted})}
 
 
 def list_users(session: Session) -> list[User]:

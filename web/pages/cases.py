@@ -20,13 +20,13 @@ from cases.api.documents import attachment
 from cases.api.errors import status_of
 from cases.api.schemas import Id, QueryText
 from cases.errors import BadInput, Conflict, ServiceError
-from cases.models import Case, User
+from cases.models import Case, Document, User
 from cases.services import cases as case_service
 from cases.services import deadlines as deadline_service
 from cases.services import documents as document_service
-from cases.services.facts import case_flags, document_statuses
+from cases.services.facts import best_statuses, case_flags
 from cases.services.transitions import available_transitions, fire_transition
-from cases.services.users import users_by_id
+from cases.services.users import names_by_id
 from web import forms, labels
 from web.render import is_htmx, page
 from web.session import Page, PageDep, PostDep, redirect
@@ -153,7 +153,9 @@ def case_page(who: Page, case_id: int, *, status: int = 200, stale: bool = False
     assert case.id is not None
     definition = get_definition(case.workflow)
     ctx = who.ctx
-    evaluations = available_transitions(ctx, case)
+    documents = document_service.list_documents(who.session, case.id)
+    best = best_statuses((d.kind, d.status) for d in documents)
+    evaluations = available_transitions(ctx, case, best)
     open_deadline = deadline_service.open_deadlines(who.session, [case.id]).get(case.id)
     return page(who.request, "case.html", {
         "case": case, "wf": definition, "state": definition.state(case.state),
@@ -162,8 +164,8 @@ def case_page(who: Page, case_id: int, *, status: int = 200, stale: bool = False
         "flags": case_flags(who.session, case),
         "transitions": [e for e in evaluations if not _wrong_state(e.reasons)],
         "other_transitions": [e for e in evaluations if _wrong_state(e.reasons)],
-        "gates": _gates(definition), "documents": _documents(who, case.id),
-        "best": document_statuses(who.session, case.id),
+        "gates": _gates(definition), "documents": _by_kind(documents),
+        "best": best,
         "timeline": audit.entries(who.session, case.id),
         "people": _people(who, case), "officers": _officers(who),
         "diagram": svg(definition, case.state),
@@ -187,9 +189,9 @@ def _gates(definition: Any) -> list[tuple[str, list[Any]]]:
     return list(gates.items())
 
 
-def _documents(who: Page, case_id: int) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for doc in document_service.list_documents(who.session, case_id):
+def _by_kind(documents: list[Document]) -> dict[str, list[Document]]:
+    grouped: dict[str, list[Document]] = defaultdict(list)
+    for doc in documents:
         grouped[doc.kind].append(doc)
     return grouped
 
@@ -197,8 +199,8 @@ def _documents(who: Page, case_id: int) -> dict[str, list[Any]]:
 def _people(who: Page, case: Case) -> dict[str, str | None]:
     fields = ("registered_by", "reviewed_by", "approved_by", "assignee")
     ids = (case.registered_by, case.reviewed_by, case.approved_by, case.assignee_id)
-    users = users_by_id(who.session, ids)
-    return {f: (users[i].full_name if i in users else None) for f, i in zip(fields, ids,
+    names = names_by_id(who.session, ids)
+    return {f: (names[i].full_name if i in names else None) for f, i in zip(fields, ids,
                                                                              strict=True)}
 
 
