@@ -7,7 +7,7 @@ are entrypoints over the same service layer.
 from __future__ import annotations
 
 import contextlib
-import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -17,48 +17,37 @@ from typing import Annotated
 import structlog
 import typer
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 import web
-from cases import audit
-from cases.api import http
 from cases.api import router as api_router
-from cases.clock import Clock
-from cases.config import Settings
-from cases.migrate import upgrade
-from cases.runtime import Runtime
+from cases.audit_verify import VerifyResult
+from cases.events import CaseRegistered, CaseTransitioned
+from cases.http import middleware as http
+from infra.clock import Clock
+from infra.config import Settings, describe_errors, old_audit_key
+from infra.logs import configure_logging
+from infra.runtime import Runtime
+from infra.unit_of_work import HandlerTable
+from migrations.runner import upgrade
 from notifications import handlers as notification_handlers
 from notifications.api import router as notifications_router
 
 log = structlog.get_logger("berkas")
 
 
-def configure_logging(settings: Settings) -> None:
-    """One structlog pipeline: console in a terminal, JSON lines otherwise."""
-    pretty = settings.log_format == "console" or (
-        settings.log_format == "auto" and sys.stderr.isatty()
-    )
-    renderer: structlog.types.Processor = (
-        structlog.dev.ConsoleRenderer() if pretty else structlog.processors.JSONRenderer()
-    )
-    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        # Look sys.stderr up per logger, not once: it may be swapped (test runners, daemons).
-        logger_factory=lambda *_args: structlog.PrintLogger(sys.stderr),
-        cache_logger_on_first_use=False,
-    )
+def handler_table() -> HandlerTable:
+    """Which handlers follow which case event (cosmicpython's bootstrap): whoever must act
+    next hears of a case registered or moved on."""
+    return {
+        CaseRegistered: (notification_handlers.tell_who_acts_next,),
+        CaseTransitioned: (notification_handlers.tell_who_acts_next,),
+    }
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of a process, with the event handlers that follow case use cases."""
-    notification_handlers.install()
-    return Runtime.build(settings, clock)
+    return Runtime.build(settings, clock, handler_table())
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -111,8 +100,8 @@ cli.add_typer(reminders_cli, name="reminders")
 def _settings() -> Settings:
     try:
         settings = Settings()
-    except ValueError as exc:
-        typer.echo(f"Konfigurasi tidak valid: {exc}", err=True)
+    except ValidationError as exc:
+        typer.echo(f"Konfigurasi tidak valid:\n{describe_errors(exc)}", err=True)
         raise typer.Exit(2) from None
     configure_logging(settings)
     return settings
@@ -132,8 +121,8 @@ def _runtime(settings: Settings | None = None) -> Iterator[Runtime]:
 def migrate() -> None:
     """Apply the database migrations (safe to run again)."""
     settings = _settings()
-    upgrade(settings.database_url)
-    typer.echo("Migrasi selesai.")
+    sealed = upgrade(settings.database_url, audit_key=settings.audit_seal_key)
+    typer.echo("Migrasi selesai." + (f" {sealed} kepala rantai audit disegel." if sealed else ""))
 
 
 @cli.command()
@@ -149,8 +138,14 @@ def serve(
     settings = settings.model_copy(update=updates)
     typer.echo(f"Berkas mendengarkan di http://{settings.host}:{settings.port} "
                f"(API /api, dokumentasi /docs)")
+    # Behind our own reverse proxies, uvicorn takes the client and the scheme from their
+    # X-Forwarded-For and X-Forwarded-Proto, by the rule cases.security.client_address also
+    # applies (so applying both gives the same address). With no proxy configured, nobody's
+    # forwarded headers are believed (uvicorn would otherwise trust 127.0.0.1).
+    proxies = settings.trusted_proxies
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="warning", proxy_headers=False)
+                log_level="warning", proxy_headers=bool(proxies),
+                forwarded_allow_ips=",".join(proxies) or None)
 
 
 @cli.command()
@@ -164,7 +159,8 @@ def demo(
     settings = _settings()
     configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
     with _runtime(settings) as runtime, runtime.sessions() as session:
-        users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty)
+        users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty,
+                          handlers=runtime.handlers)
     if users is None:
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         users = [(username, roles) for username, _, roles in DEMO_USERS]
@@ -182,8 +178,8 @@ def users_create(
     password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
 ) -> None:
     """Create a user; the password is read from standard input."""
-    from cases.errors import ServiceError
     from cases.services.users import create_user
+    from workflows import BerkasError
 
     if not password_stdin:
         typer.echo("Berikan kata sandi lewat --password-stdin.", err=True)
@@ -193,7 +189,7 @@ def users_create(
         try:
             user = create_user(session, username=username, full_name=full_name, email=email,
                                roles=role, password=password, now=runtime.clock())
-        except ServiceError as exc:
+        except BerkasError as exc:
             typer.echo(f"Gagal: {exc.message} ({exc.code})", err=True)
             raise typer.Exit(1) from None
     typer.echo(f"Pengguna {user.username} dibuat ({', '.join(user.roles)}).")
@@ -203,26 +199,62 @@ def users_create(
 def audit_verify(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Proses paralel")] = 1,
 ) -> None:
-    """Recompute every case's hash chain; exit 1 and name the first broken entry."""
+    """Check every case chain and the system chain against their sealed heads; exit 1 and
+    name every broken chain."""
+    from cases import audit_verify as checker
+
     with _runtime() as runtime, runtime.sessions() as session:
-        result = (audit.verify_parallel(runtime.settings.database_url, workers) if workers > 1
-                  else audit.verify(session))
-        reference = audit.case_reference(session, result.broken_case_id)
+        key = runtime.settings.audit_seal_key
+        result = (checker.verify_parallel(runtime.settings.database_url, key, workers)
+                  if workers > 1 else checker.verify(session, key))
     if result.ok:
-        typer.echo(f"Jejak audit utuh: {result.entries} entri, {result.cases} berkas.")
+        typer.echo(f"Jejak audit utuh: {result.entries} entri, {result.cases} berkas, "
+                   f"{result.system_entries} entri sistem; semua kepala rantai tersegel sah.")
         return
-    typer.echo(
-        f"Jejak audit RUSAK pada entri id={result.broken_entry_id} "
-        f"(berkas {reference}, urutan {result.broken_seq}): {result.problem}",
-        err=True,
-    )
+    typer.echo(f"Jejak audit RUSAK: {result.problem_count} masalah.", err=True)
+    for line in audit_lines(result):
+        typer.echo(line, err=True)
     raise typer.Exit(1)
+
+
+@audit_cli.command("rekey")
+def audit_rekey() -> None:
+    """Reseal every chain head under the current audit key, after verifying the whole log
+    under the old key, given in BERKAS_AUDIT_OLD_KEY (or the old BERKAS_SECRET_KEY in
+    BERKAS_AUDIT_OLD_SECRET_KEY when the key was derived from it)."""
+    from cases.audit_seal import RekeyRefused, rekey
+
+    old = old_audit_key(os.environ)
+    if old is None:
+        typer.echo("Berikan kunci lama lewat BERKAS_AUDIT_OLD_KEY atau "
+                   "BERKAS_AUDIT_OLD_SECRET_KEY.", err=True)
+        raise typer.Exit(2)
+    with _runtime() as runtime, runtime.sessions() as session:
+        try:
+            count = rekey(session, old, runtime.settings.audit_seal_key)
+        except RekeyRefused as exc:
+            typer.echo("Jejak audit tidak utuh dengan kunci lama; tidak disegel ulang:", err=True)
+            for line in audit_lines(exc.result):
+                typer.echo(line, err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"{count} kepala rantai disegel ulang dengan kunci baru.")
+
+
+def audit_lines(result: VerifyResult) -> Iterator[str]:
+    """The result as lines for a terminal, in Indonesian."""
+    for problem in result.problems:
+        where = problem.reference or (f"berkas id={problem.case_id}" if problem.case_id else "")
+        at = f", urutan {problem.seq}" if problem.seq else ""
+        entry = f", entri id={problem.entry_id}" if problem.entry_id else ""
+        yield f"  {where}{at}{entry}: {problem.message} [{problem.code}]"
+    if result.problem_count > len(result.problems):
+        yield f"  … dan {result.problem_count - len(result.problems)} masalah lain"
 
 
 @cli.command("backup")
 def backup_command(path: Annotated[Path, typer.Argument(help="Berkas cadangan")]) -> None:
     """Back up the whole database to PATH (SQLite online backup; pg_dump for PostgreSQL)."""
-    from cases.backup import BackupError, backup
+    from infra.backup import BackupError, backup
 
     settings = _settings()
     try:
@@ -239,7 +271,7 @@ def restore_command(
     yes: Annotated[bool, typer.Option("--yes", help="Ya, ganti seluruh isi basis data")] = False,
 ) -> None:
     """Replace the whole database with a backup, then verify its audit chains."""
-    from cases.backup import BackupError, restore
+    from infra.backup import BackupError, restore
 
     if not yes:
         typer.echo("Pemulihan mengganti seluruh isi basis data. Hentikan server, lalu ulangi "

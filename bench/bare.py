@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from sqlalchemy import Connection, text
 
-from cases.db import WRITE_OPTION, make_engine
+from infra.db import WRITE_OPTION, make_engine
 
 UPDATE = text("UPDATE cases SET version = version + 1, updated_at = :now WHERE id = :id")
 INSERT = text(

@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 
 from app import bootstrap
-from cases.audit import GENESIS, chain_hash
-from cases.config import Settings
+from cases.audit import GENESIS, case_chain, chain_hash, seal
 from cases.demo import DEMO_PASSWORD, USERS
-from cases.migrate import upgrade
 from cases.models import AuditEntry, Budget, Case, Deadline, Document
 from cases.services.counts import recount
 from cases.services.users import create_user
+from infra.config import Settings
+from migrations.runner import upgrade
 from workflows import get_definition
 from workflows.calendar import WorkingCalendar
 
@@ -57,7 +57,7 @@ class Rows:
 
 def prepare(url: str) -> dict[str, int]:
     """Migrate, and add the demo staff and 2026 budgets; returns user ids by username."""
-    upgrade(url)
+    upgrade(url, audit_key=Settings(env="test", secret_key=SECRET).audit_seal_key)
     runtime = bootstrap(Settings(env="test", database_url=url, secret_key=SECRET,
                                  scheduler=False), lambda: NOW)
     ids = {}
@@ -88,7 +88,8 @@ def generate(url: str, count: int, seed: int = 2026) -> dict[str, Any]:
     with runtime.engine.connect() as conn:
         rows = Rows()
         for case_id in range(1, count + 1):
-            _one_case(rows, case_id, rng, users, calendar, totals)
+            _one_case(rows, case_id, rng, users, calendar, totals,
+                      runtime.settings.audit_seal_key)
             if rows.size() >= BATCH:
                 _flush(conn, rows)
                 rows = Rows()
@@ -126,7 +127,7 @@ def _pick_state(rng: random.Random) -> str:
 
 
 def _one_case(rows: Rows, case_id: int, rng: random.Random, users: dict[str, int],
-              calendar: WorkingCalendar, totals: dict[str, int]) -> None:
+              calendar: WorkingCalendar, totals: dict[str, int], key: bytes) -> None:
     grant = rng.random() < 0.15
     workflow = "grant" if grant else "media_verification"
     state = _pick_state(rng)
@@ -135,6 +136,8 @@ def _one_case(rows: Rows, case_id: int, rng: random.Random, users: dict[str, int
     created = NOW - timedelta(days=rng.randrange(1, 400), minutes=rng.randrange(1440))
     amount = rng.randrange(5, 60) * 1_000_000
     paid = state in ("paid", "reported")
+    entries = _audit(case_id, state, created, users)
+    head = entries[-1]
     rows.cases.append({
         "id": case_id, "reference": f"{'HB' if grant else 'MV'}-{year}-{case_id:07d}",
         "workflow": workflow, "state": state, "fiscal_year": year,
@@ -146,8 +149,9 @@ def _one_case(rows: Rows, case_id: int, rng: random.Random, users: dict[str, int
         "registered_by": users["rina"], "reviewed_by": users["fajar"] if state not in (
             "submitted", "returned", "withdrawn") else None,
         "version": 1, "created_at": created, "updated_at": created,
+        "audit_seq": head["seq"], "audit_hash": head["hash"],
+        "audit_seal": seal(key, case_chain(case_id), head["seq"], head["hash"]),
     })
-    entries = _audit(case_id, state, created, users)
     rows.audit += entries
     rows.documents += [
         {"case_id": case_id, "kind": kind, "filename": f"{kind}.pdf",

@@ -22,15 +22,15 @@ from sqlmodel import select
 from app import bootstrap
 from bench.bare import raw_transition
 from bench.generate import NOW, SECRET
-from cases import audit
-from cases.config import Settings
-from cases.db import WRITE_OPTION, make_engine
+from cases import audit_verify
 from cases.demo import DEMO_PASSWORD
 from cases.models import User
-from cases.runtime import Runtime
-from cases.services.cases import CaseQuery, list_cases
+from cases.services.listing import CaseQuery, list_cases
 from cases.services.transitions import fire_transition
 from cases.services.users import to_actor
+from infra.config import Settings
+from infra.db import WRITE_OPTION, make_engine
+from infra.runtime import Runtime
 from notifications.inbox import Channels
 from notifications.sweep import sweep
 
@@ -111,7 +111,7 @@ def list_queries(url: str, calls: int = 40) -> list[Figure]:
 
 
 def _deep_cursor(session: Any) -> str:
-    from cases.services.cases import encode_cursor
+    from cases.services.listing import encode_cursor
 
     lowest = session.execute(text("SELECT min(id) FROM cases")).scalar_one()
     return encode_cursor(int(lowest) + 100)
@@ -124,11 +124,11 @@ def audit_rate(url: str) -> list[Figure]:
     runtime = runtime_for(url)
     with runtime.sessions() as session:
         started = time.perf_counter()
-        result = audit.verify(session)
+        result = audit_verify.verify(session, runtime.settings.audit_seal_key)
         single = time.perf_counter() - started
     runtime.engine.dispose()
     started = time.perf_counter()
-    parallel = audit.verify_parallel(url, 2)
+    parallel = audit_verify.verify_parallel(url, runtime.settings.audit_seal_key, 2)
     double = time.perf_counter() - started
     assert result.ok, result
     assert parallel == result

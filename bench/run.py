@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app import configure_logging
 from bench import measures
 from bench.generate import generate
 from bench.measures import Figure
 from bench.report import cells
-from cases.config import Settings
+from infra.config import Settings
+from infra.logs import configure_logging
 
 SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 WORK = Path(__file__).parent / ".work"

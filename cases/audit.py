@@ -1,54 +1,114 @@
-"""The audit log: an append-only SHA-256 hash chain per case.
+"""The audit log: an append-only SHA-256 hash chain per case, its head sealed on the case row.
 
 Each entry's hash covers its content and the previous entry's hash, so a row changed behind
-Berkas's back (after dropping the database trigger that forbids it) breaks the chain from that
-row on, and :func:`verify` names it.
+Berkas's back breaks the chain from that row on. The newest entry's sequence number and hash
+are written onto the case row in the same transaction, with a *seal*: an HMAC-SHA256 of
+``(chain, seq, hash)`` under the audit key, which lives in the settings and never in the
+database. Someone with write access to the database but not the key can therefore neither cut
+a chain's tail, nor remove a chain, nor re-hash a rewritten chain without the seal giving it
+away (:mod:`cases.audit_verify`). What the seal cannot prove is in README, "Jejak audit".
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert
+import structlog
+from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from cases.db import make_engine, table_of
+from cases.errors import Conflict
 from cases.models import AuditEntry, Case
+from infra.db import AUDIT_KEY_INFO, table_of
 from workflows import Actor
 
-GENESIS = "0" * 64
+log = structlog.get_logger(__name__)
 
+GENESIS = "0" * 64
 
 HASHED_FIELDS = ("case_id", "seq", "at", "actor_id", "actor_name", "action", "from_state",
                  "to_state", "comment", "payload")
 
 
+class AuditKeyMissing(RuntimeError):
+    """A session without the audit key tried to write the audit log (a wiring bug)."""
+
+
 def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of an entry's ``HASHED_FIELDS``
-    (``at`` as ISO text), for every writer of entries and for :func:`verify`."""
+    """SHA-256 over the previous hash and a canonical JSON of an entry's hashed fields
+    (``at`` as ISO text), for every writer of entries and for the verifier."""
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def seal(key: bytes, chain: str, seq: int, digest: str) -> str:
+    """The keyed seal of a chain's head: ``chain`` is ``case:<id>`` or ``system``."""
+    return hmac.new(key, f"{chain}:{seq}:{digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def case_chain(case_id: int) -> str:
+    return f"case:{case_id}"
+
+
+def key_of(session: Session) -> bytes:
+    """The audit key the session was made with."""
+    key = session.info.get(AUDIT_KEY_INFO)
+    if not isinstance(key, bytes) or not key:
+        raise AuditKeyMissing("this session has no audit key (infra.db.session_factory)")
+    return key
 
 
 # Built once: every use case appends, and a statement built anew costs more Python than
 # its SQL costs the database (``make bench``, service-layer transitions).
 _ENTRIES = table_of(AuditEntry)
-_HEAD = (select(_ENTRIES.c.seq, _ENTRIES.c.hash)
-         .where(_ENTRIES.c.case_id == bindparam("case_id"))
-         .order_by(_ENTRIES.c.seq.desc()).limit(1))
+_CASES = table_of(Case)
 _INSERT = insert(_ENTRIES)
-# The heads of many chains at once: the newest entry of each case (the reminder sweep).
-_NEWEST = (select(_ENTRIES.c.case_id, func.max(_ENTRIES.c.seq).label("seq"))
-           .where(_ENTRIES.c.case_id.in_(bindparam("case_ids", expanding=True)))
-           .group_by(_ENTRIES.c.case_id).subquery())
-_HEADS = select(_ENTRIES.c.case_id, _ENTRIES.c.seq, _ENTRIES.c.hash).join(
-    _NEWEST, (_ENTRIES.c.case_id == _NEWEST.c.case_id) & (_ENTRIES.c.seq == _NEWEST.c.seq))
+# The head moves only from the value this writer read: a stale head is a bug, not a fork.
+_ADVANCE = (update(_CASES)
+            .where(_CASES.c.id == bindparam("b_id"), _CASES.c.audit_seq == bindparam("b_prev"))
+            .values(audit_seq=bindparam("b_seq"), audit_hash=bindparam("b_hash"),
+                    audit_seal=bindparam("b_seal")))
+# Locked in id order, so that two batches never wait on each other crosswise.
+_HEADS = (select(_CASES.c.id, _CASES.c.audit_seq, _CASES.c.audit_hash, _CASES.c.audit_seal)
+          .where(_CASES.c.id.in_(bindparam("case_ids", expanding=True)))
+          .order_by(_CASES.c.id).with_for_update())
+
+
+class HeadMoved(RuntimeError):
+    """The case's chain head changed under a writer that holds the case's lock (a bug)."""
+
+
+class ChainBroken(Conflict):
+    """A chain's head does not carry its seal: it was changed behind Berkas's back. Nothing
+    is appended to it (appending would seal the forgery anew); the case stays frozen until an
+    administrator has looked (``berkas audit verify`` names it)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"Jejak audit {reference} rusak: kepala rantainya tidak bersegel sah. "
+                         "Tidak ada perubahan yang dicatat; hubungi administrator.",
+                         "audit_chain_broken")
+
+
+def head_is_sealed(key: bytes, chain: str, seq: int, digest: str, sealed: str) -> bool:
+    """Does the head ``(seq, digest)`` carry the seal only the key can make?"""
+    return hmac.compare_digest(seal(key, chain, seq, digest), sealed)
+
+
+def _entry(case_id: int, seq: int, stamp: datetime, actor: Actor | None, action: str,
+           from_state: str | None, to_state: str | None, comment: str,
+           payload: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "case_id": case_id, "seq": seq, "at": stamp.isoformat(),
+        "actor_id": actor.user_id if actor else None, "actor_name": actor_name(actor),
+        "action": action, "from_state": from_state, "to_state": to_state, "comment": comment,
+        "payload": json.loads(json.dumps(payload or {}, default=str)),
+    }
 
 
 def append(
@@ -62,31 +122,63 @@ def append(
     to_state: str | None = None,
     comment: str = "",
     payload: dict[str, Any] | None = None,
+    genesis: bool = False,
 ) -> None:
-    """Add the next entry of ``case``'s chain. The caller holds the case's write lock.
+    """Add the next entry of ``case``'s chain and move its sealed head on the case row.
 
-    Written at once, as a plain row: the hash is computed here from exactly the fields that
-    :func:`verify` reads back."""
+    The head read must carry its seal (:class:`ChainBroken` otherwise), except the first
+    entry of a case made in this same transaction (``genesis``).
+
+    The caller holds the case's write lock (``uow.cases.lock``), so the head on the loaded
+    row is current; the entry is written as a plain row, hashed from exactly the fields the
+    verifier reads back."""
     assert case.id is not None
-    connection = session.connection()
-    last = connection.execute(_HEAD, {"case_id": case.id}).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    key = key_of(session)
+    _check_head(key, case, genesis)
     stamp = at.astimezone(UTC)
-    fields = {
-        "case_id": case.id, "seq": seq, "at": stamp.isoformat(),
-        "actor_id": actor.user_id if actor else None, "actor_name": _actor_name(actor),
-        "action": action, "from_state": from_state, "to_state": to_state, "comment": comment,
-        "payload": json.loads(json.dumps(payload or {}, default=str)),
-    }
+    seq, prev_hash = case.audit_seq + 1, case.audit_hash
+    fields = _entry(case.id, seq, stamp, actor, action, from_state, to_state, comment, payload)
     digest = chain_hash(prev_hash, fields)
+    connection = session.connection()
     connection.execute(_INSERT, {**fields, "at": stamp, "prev_hash": prev_hash, "hash": digest})
+    sealed = seal(key, case_chain(case.id), seq, digest)
+    moved = connection.execute(_ADVANCE, {"b_id": case.id, "b_prev": seq - 1, "b_seq": seq,
+                                          "b_hash": digest, "b_seal": sealed})
+    if moved.rowcount != 1:
+        raise HeadMoved(f"audit head of case {case.id} moved under its lock")
+    for name, value in (("audit_seq", seq), ("audit_hash", digest), ("audit_seal", sealed)):
+        set_committed_value(case, name, value)
 
 
-def _actor_name(actor: Actor | None) -> str:
+def _check_head(key: bytes, case: Case, genesis: bool) -> None:
+    """Refuse to extend a head that does not carry its seal: the next entry would seal it."""
+    assert case.id is not None
+    if genesis:
+        assert case.audit_seq == 0, "a new case's chain starts empty"
+    elif not head_is_sealed(key, case_chain(case.id), case.audit_seq, case.audit_hash,
+                            case.audit_seal):
+        log.error("audit.head_forged", case_id=case.id, reference=case.reference)
+        raise ChainBroken(case.reference)
+
+
+def actor_name(actor: Actor | None) -> str:
     if actor is None:
         return "sistem"
     name = actor.full_name or actor.username
     return f"{name} (a.n. {actor.acting_for})" if actor.acting_for else name
+
+
+def _sealed_heads(connection: Connection, key: bytes, case_ids: list[int]
+                  ) -> dict[int, tuple[int, str]]:
+    """The heads of ``case_ids`` that carry their seal, locked; a forged one is left out (and
+    logged), so that no entry seals it anew and verify keeps naming the case."""
+    heads = {}
+    for case_id, seq, digest, sealed in connection.execute(_HEADS, {"case_ids": case_ids}):
+        if head_is_sealed(key, case_chain(case_id), seq, digest, sealed):
+            heads[case_id] = (seq, digest)
+        else:
+            log.error("audit.head_forged", case_id=case_id)
+    return heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,122 +192,34 @@ class SystemEntry:
 
 
 def append_many(session: Session, entries: list[SystemEntry], at: datetime) -> None:
-    """Append system entries to many chains at once: one query for the chains' heads, one
-    multi-row insert. The caller holds the cases' write locks (as for :func:`append`)."""
+    """Append system entries to many chains at once: one query for the heads, one multi-row
+    insert, one executemany moving the heads. The caller holds the cases' write locks. A chain
+    whose head is not sealed gets no entry (and the error is logged): its case's reminder still
+    goes out, and verify keeps naming the chain."""
     if not entries:
         return
+    key, connection = key_of(session), session.connection()
     case_ids = sorted({e.case_id for e in entries})
-    heads = {case_id: (seq, digest) for case_id, seq, digest in
-             session.connection().execute(_HEADS, {"case_ids": case_ids})}
+    heads = _sealed_heads(connection, key, case_ids)
+    entries = [e for e in entries if e.case_id in heads]
+    if not entries:
+        return
+    first_seq = {case_id: seq for case_id, (seq, _) in heads.items()}
     stamp = at.astimezone(UTC)
     rows = []
     for entry in entries:
-        seq, prev = heads.get(entry.case_id, (0, GENESIS))
-        fields = {"case_id": entry.case_id, "seq": seq + 1, "at": stamp.isoformat(),
-                  "actor_id": None, "actor_name": _actor_name(None), "action": entry.action,
-                  "from_state": None, "to_state": None, "comment": entry.comment,
-                  "payload": json.loads(json.dumps(entry.payload, default=str))}
+        seq, prev = heads[entry.case_id]
+        fields = _entry(entry.case_id, seq + 1, stamp, None, entry.action, None, None,
+                        entry.comment, entry.payload)
         digest = chain_hash(prev, fields)
         rows.append({**fields, "at": stamp, "prev_hash": prev, "hash": digest})
         heads[entry.case_id] = (seq + 1, digest)
-    session.connection().execute(_INSERT, rows)
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    ok: bool
-    entries: int
-    cases: int
-    broken_entry_id: int | None = None
-    broken_case_id: int | None = None
-    broken_seq: int | None = None
-    problem: str = ""
-
-
-def verify(session: Session, batch: int = 2000, case_ids: tuple[int, int] | None = None
-           ) -> VerifyResult:
-    """Recompute every chain (of cases ``case_ids[0]`` to ``case_ids[1]`` when given); stop
-    at the first entry whose link or hash does not hold."""
-    count, cases = 0, 0
-    current_case, expected_prev, expected_seq = None, GENESIS, 1
-    for row in _all_entries(session, batch, case_ids):
-        entry_id, prev_hash, *values, stored = row
-        fields = dict(zip(HASHED_FIELDS, values, strict=True))
-        if fields["case_id"] != current_case:
-            current_case, expected_prev, expected_seq = fields["case_id"], GENESIS, 1
-            cases += 1
-        seq = fields["seq"]
-        problem = _problem(fields, prev_hash, stored, expected_prev, expected_seq)
-        if problem:
-            return VerifyResult(False, count, cases, entry_id, current_case, seq, problem)
-        expected_prev, expected_seq = stored, seq + 1
-        count += 1
-    return VerifyResult(True, count, cases)
-
-
-def _problem(fields: dict[str, Any], prev_hash: str, stored: str, expected_prev: str,
-             expected_seq: int) -> str:
-    if fields["seq"] != expected_seq:
-        return f"expected seq {expected_seq}, found {fields['seq']} (an entry is missing)"
-    if prev_hash != expected_prev:
-        return "prev_hash does not match the previous entry"
-    fields["at"] = fields["at"].astimezone(UTC).isoformat()
-    if chain_hash(prev_hash, fields) != stored:
-        return "hash does not match the entry's content"
-    return ""
-
-
-def _all_entries(session: Session, batch: int, case_ids: tuple[int, int] | None
-                 ) -> Iterator[Any]:
-    """Entries as plain rows in (case, seq) order, a range of case ids at a time: each range
-    is one walk of the (case_id, seq) index, and memory stays flat on big logs."""
-    table = table_of(AuditEntry)
-    columns = [table.c[name] for name in ("id", "prev_hash", *HASHED_FIELDS, "hash")]
-    connection = session.connection()  # Core rows: no ORM work per entry
-    first, last = case_ids or connection.execute(
-        select(func.min(table.c.case_id), func.max(table.c.case_id))).one()
-    if first is None:
-        return
-    for low in range(first, last + 1, batch):
-        yield from connection.execute(
-            select(*columns)
-            .where(table.c.case_id >= low, table.c.case_id < min(low + batch, last + 1))
-            .order_by(table.c.case_id, table.c.seq)
-        )
-
-
-def verify_parallel(database_url: str, workers: int) -> VerifyResult:
-    """:func:`verify` split by case-id ranges over ``workers`` processes: chains are
-    independent per case. The first broken entry, in case order, is the one reported."""
-    engine = make_engine(database_url)
-    with engine.connect() as conn:
-        bounds = conn.execute(select(func.min(AuditEntry.case_id),
-                                     func.max(AuditEntry.case_id))).one()
-    engine.dispose()
-    first, last = cast("tuple[int | None, int | None]", tuple(bounds))
-    if first is None or last is None:
-        return VerifyResult(True, 0, 0)
-    step = (last - first) // workers + 1
-    ranges = [(database_url, low, min(low + step - 1, last))
-              for low in range(first, last + 1, step)]
-    with ProcessPoolExecutor(len(ranges)) as pool:
-        parts = list(pool.map(_verify_range, ranges))
-    entries, cases = 0, 0
-    for part in parts:
-        if not part.ok:
-            return replace(part, entries=entries + part.entries, cases=cases + part.cases)
-        entries, cases = entries + part.entries, cases + part.cases
-    return VerifyResult(True, entries, cases)
-
-
-def _verify_range(job: tuple[str, int, int]) -> VerifyResult:
-    database_url, low, high = job
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            return verify(session, case_ids=(low, high))
-    finally:
-        engine.dispose()
+    connection.execute(_INSERT, rows)
+    moves = [{"b_id": case_id, "b_prev": first_seq[case_id], "b_seq": seq, "b_hash": digest,
+              "b_seal": seal(key, case_chain(case_id), seq, digest)}
+             for case_id, (seq, digest) in heads.items()]
+    if connection.execute(_ADVANCE, moves).rowcount not in (len(moves), -1):
+        raise HeadMoved("audit heads moved during a batch append")
 
 
 def entries(session: Session, case_id: int) -> list[AuditEntry]:

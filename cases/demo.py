@@ -1,7 +1,9 @@
 """Demo data: a realistic Balangan 2026 set, made through the same use cases as real work.
 
 Names of people are invented. Outlets and the PWI grant are spread over the states so that
-every screen has something to show.
+every screen has something to show. The data (outlets, amounts, who says what) is the demo's;
+the rules (the way to each state, which documents each step needs and whether they must be
+checked) come from the workflow definitions.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from sqlmodel import Session, select
 from cases.models import User
 from cases.services.budgets import set_budget
 from cases.services.cases import NewCase, create_case, get_case
-from cases.services.context import Ctx
 from cases.services.documents import check_document, upload_document
 from cases.services.transitions import fire_transition
 from cases.services.users import create_user, to_actor
-from workflows import Actor, get_definition
+from infra.context import Ctx
+from infra.unit_of_work import NO_HANDLERS, HandlerTable
+from workflows import Actor, get_definition, path_to
 
 DEMO_PASSWORD = "berkas-demo-2026"  # noqa: S105 - printed to the user on purpose
 TZ = ZoneInfo("Asia/Makassar")
@@ -66,17 +69,22 @@ PAPER_OUTLETS = (
 )
 PAPER_DELAY_WORKING_DAYS = 8
 
-# The path from submitted to each target: (trigger, who, comment, data).
-PATHS: dict[str, tuple[str, ...]] = {
-    "submitted": (),
-    "returned": ("return_for_revision",),
-    "reviewed": ("review",),
-    "approved": ("review", "approve"),
-    "rejected": ("review", "reject"),
-    "paid": ("review", "approve", "pay"),
-    "reported": ("review", "approve", "pay", "report"),
-    "withdrawn": ("withdraw",),
-}
+# Applicants hand in the documents of this gate with their application; those of later
+# gates are uploaded just before the step that needs them.
+REGISTRATION_GATE = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """Where the demo is made: one session, one moment, the runtime's event handlers (so
+    the demo's people find their tasks in the inbox, as after real work)."""
+
+    session: Session
+    now: datetime
+    handlers: HandlerTable
+
+    def ctx(self, actor: Actor) -> Ctx:
+        return Ctx(self.session, actor, self.now, TZ, handlers=self.handlers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +96,11 @@ class Cast:
 
 
 def load_demo(
-    session: Session, now: datetime, *, only_if_empty: bool = False
+    session: Session, now: datetime, *, only_if_empty: bool = False,
+    handlers: HandlerTable = NO_HANDLERS,
 ) -> list[tuple[str, tuple[str, ...]]] | None:
-    """Create the demo users, budgets and cases. Returns the logins, or None when skipped."""
+    """Create the demo users, budgets and cases. Returns the logins, or None when skipped.
+    ``handlers``: the runtime's, which follow the events of the demo's use cases."""
     if only_if_empty and session.exec(select(func.count()).select_from(User)).one():
         return None
     actors = {
@@ -101,22 +111,22 @@ def load_demo(
         for username, name, roles in USERS
     }
     cast = Cast(actors["rina"], actors["fajar"], actors["ahmad"], actors["dewi"])
-    kadis = Ctx(session, cast.kadis, now, TZ)
+    scene = Scene(session, now, handlers)
+    kadis = scene.ctx(cast.kadis)
     set_budget(kadis, "media_verification", 2026, 600_000_000)
     set_budget(kadis, "grant", 2026, 250_000_000)
     for outlet in OUTLETS:
-        _media_case(session, cast, now, outlet)
-    _pwi_grant(session, cast, now)
-    _paper_cases(Ctx(session, actors["siti"], now, TZ))
+        _media_case(scene, cast, outlet)
+    _pwi_grant(scene, cast)
+    _paper_cases(scene.ctx(actors["siti"]))
     return [(u, r) for u, _, r in USERS]
 
 
 def _media_case(
-    session: Session, cast: Cast, now: datetime,
-    outlet: tuple[str, str, str, str, str, int, str],
+    scene: Scene, cast: Cast, outlet: tuple[str, str, str, str, str, int, str],
 ) -> None:
     media, company, kind, status, tier, value, target = outlet
-    officer = Ctx(session, cast.officer, now, TZ)
+    officer = scene.ctx(cast.officer)
     case = create_case(officer, NewCase(
         workflow="media_verification", title=f"Kerja sama publikasi 2026 — {media}",
         fiscal_year=2026, amount=value,
@@ -126,13 +136,13 @@ def _media_case(
         data={"contract_start": "2026-03-01", "contract_end": "2026-12-31"},
     ))
     assert case.id is not None
-    _upload(officer, case.id, "review")
-    for trigger in PATHS[target]:
-        _step(session, cast, now, case.id, trigger, {"tier": tier}, value)
+    _upload(officer, case.id, REGISTRATION_GATE)
+    for trigger in path_to(get_definition(case.workflow), target):
+        _step(scene, cast, case.id, trigger, {"tier": tier}, value)
 
 
-def _pwi_grant(session: Session, cast: Cast, now: datetime) -> None:
-    officer = Ctx(session, cast.officer, now, TZ)
+def _pwi_grant(scene: Scene, cast: Cast) -> None:
+    officer = scene.ctx(cast.officer)
     case = create_case(officer, NewCase(
         workflow="grant", title="Hibah APBD 2026 — PWI Kabupaten Balangan", fiscal_year=2026,
         amount=150_000_000,
@@ -141,8 +151,8 @@ def _pwi_grant(session: Session, cast: Cast, now: datetime) -> None:
         data={"purpose": "Pembinaan wartawan dan peringatan HPN 2026"},
     ))
     assert case.id is not None
-    _upload(officer, case.id, "review")
-    _step(session, cast, now, case.id, "review", {"recommended_amount": 125_000_000}, 0)
+    _upload(officer, case.id, REGISTRATION_GATE)
+    _step(scene, cast, case.id, "review", {"recommended_amount": 125_000_000}, 0)
 
 
 def _paper_cases(kabid: Ctx) -> None:
@@ -161,17 +171,19 @@ def _paper_cases(kabid: Ctx) -> None:
 
 
 def _upload(ctx: Ctx, case_id: int, gate: str) -> None:
+    """Upload the documents of ``gate``, and check them where the gate wants them valid."""
     definition = get_definition(get_case(ctx.session, case_id).workflow)
+    spec = definition.transition(gate)
     for kind in definition.gate_documents(gate):
         doc = upload_document(ctx, case_id, kind.code, f"{kind.code}.pdf", DEMO_PDF, 10**6)
-        if gate == "review":
+        if spec is not None and spec.documents_must_be_valid:
             assert doc.id is not None
             check_document(ctx, case_id, doc.id, True, "Sesuai asli")
 
 
 def _step(
-    session: Session, cast: Cast, now: datetime, case_id: int, trigger: str,
-    review_data: dict[str, object], value: int,
+    scene: Scene, cast: Cast, case_id: int, trigger: str, review_data: dict[str, object],
+    value: int,
 ) -> None:
     who, comment, data = {
         "review": (cast.reviewer, "Dokumen lengkap dan sah", review_data),
@@ -183,8 +195,8 @@ def _step(
         "report": (cast.officer, "Bukti tayang lengkap", {}),
         "withdraw": (cast.officer, "Perusahaan mengundurkan diri", {}),
     }[trigger]
-    ctx = Ctx(session, who, now, TZ)
-    if trigger in ("pay", "report"):
-        _upload(Ctx(session, cast.officer, now, TZ), case_id, trigger)
-    version = get_case(session, case_id).version
+    ctx = scene.ctx(who)
+    if trigger != REGISTRATION_GATE:
+        _upload(scene.ctx(cast.officer), case_id, trigger)
+    version = get_case(scene.session, case_id).version
     fire_transition(ctx, case_id, trigger, version=version, comment=comment, data=data)

@@ -1,52 +1,55 @@
-"""Events the case use cases emit, and the table of handlers that follow them.
+"""Events the case use cases raise, as values: ids and what a handler needs to say, never
+ORM rows (cosmicpython; issue 12, "Events carry ids and values").
 
-Handlers run inside the use case's transaction, so what they write (in-app notifications,
-queued emails) commits with the state change or not at all. Other packages subscribe at
-start-up (``notifications.install``); ``cases`` never imports them.
+A use case raises them with ``uow.emit``; the unit of work (:mod:`infra.unit_of_work`) hands
+each to the handlers that ``app.bootstrap`` wired for its type, inside the use case's
+transaction, so what they write commits with the state change or not at all. ``cases`` never
+imports the packages that follow its events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlmodel import Session
-
-from cases.models import Case, Deadline
 from workflows import Actor
 
 
 @dataclass(frozen=True, slots=True)
+class OpenedDeadline:
+    """The deadline a case got on entering its state: who owes what, and by when."""
+
+    id: int
+    role: str
+    state: str
+    due_date: date
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CaseEvent:
-    case: Case
+    """Something that happened to a case, with what its followers need to tell people."""
+
+    case_id: int
+    reference: str
+    title: str
+    applicant_name: str
+    assignee_id: int | None
+    workflow: str
     actor: Actor
     at: datetime
-    deadline: Deadline | None  # the deadline the case now has, if its state has one
+    deadline: OpenedDeadline | None  # the deadline the case now has, if its state has one
 
 
 @dataclass(frozen=True, slots=True)
 class CaseRegistered(CaseEvent):
-    pass
+    """A case was registered in its workflow's first state."""
 
 
 @dataclass(frozen=True, slots=True)
 class CaseTransitioned(CaseEvent):
-    trigger: str = ""
-    source: str = ""
-    dest: str = ""
+    """A case moved from ``source`` to ``dest`` along ``trigger``."""
 
-
-Handler = Callable[[Session, CaseEvent], None]
-_HANDLERS: list[Handler] = []
-
-
-def subscribe(handler: Handler) -> None:
-    """Add ``handler`` for every case event (once, however often it is called)."""
-    if handler not in _HANDLERS:
-        _HANDLERS.append(handler)
-
-
-def publish(session: Session, event: CaseEvent) -> None:
-    for handler in _HANDLERS:
-        handler(session, event)
+    trigger: str
+    source: str
+    dest: str

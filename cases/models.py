@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from cases.types import UTCDateTime
+from infra.types import UTCDateTime
 
 
 def _money(nullable: bool = True) -> Any:
@@ -50,6 +50,9 @@ class User(SQLModel, table=True):
     password_hash: str = Field(sa_type=String(255))
     is_active: bool = True
     created_at: datetime = _when()
+    # Every token carries the version it was issued under; logout, a password change or
+    # reset, deactivation and a role change raise it, which ends every older token at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Case(SQLModel, table=True):
@@ -86,6 +89,14 @@ class Case(SQLModel, table=True):
     version: int = 1
     created_at: datetime = _when()
     updated_at: datetime = _when()
+    # The head of the case's audit chain, written with every entry in the same transaction;
+    # the seal is an HMAC of (case, seq, hash) under a key that is not in the database, so a
+    # missing tail, a missing chain or a re-hashed chain shows (``cases.audit_verify``).
+    audit_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    audit_hash: str = Field(default="0" * 64, sa_type=String(64),
+                            sa_column_kwargs={"server_default": "0" * 64})
+    audit_seal: str = Field(default="", sa_type=String(64),
+                            sa_column_kwargs={"server_default": ""})
 
 
 class Document(SQLModel, table=True):
@@ -173,7 +184,7 @@ class CaseCounter(SQLModel, table=True):
 
 
 class Deadline(SQLModel, table=True):
-    """Who must move a case out of its state, and by when (DOMAIN.md, Deadlines).
+    """Who must move a case out of its state, and by when (docs/domain.md, Deadlines).
 
     Opened by the transition that enters the state and closed by the one that leaves it, in
     the same transaction. ``next_check_at`` is when the reminder sweep must next look at it
@@ -202,16 +213,73 @@ class Deadline(SQLModel, table=True):
     closed_by: str | None = Field(default=None, sa_type=String(64))
 
 
-class LoginFailure(SQLModel, table=True):
-    """A failed login, kept for the throttle window; in the database so that every instance
-    counts the same failures."""
+class SystemAuditEntry(SQLModel, table=True):
+    """One administrative act (users, roles, passwords, pagu, audit checks) in the system's
+    own chain. Append-only like :class:`AuditEntry`; its head lives in :class:`AuditHead`."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_user_at", "username", "at"),)
+    __tablename__ = "system_audit_entries"
+    __table_args__ = (UniqueConstraint("seq", name="uq_system_audit_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(sa_type=String(64))
+    seq: int
     at: datetime = _when()
+    actor_id: int | None = _user_fk()
+    actor_name: str = Field(sa_type=String(200))
+    action: str = Field(sa_type=String(64))
+    target: str = Field(default="", sa_type=String(200))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    prev_hash: str = Field(sa_type=String(64))
+    hash: str = Field(sa_type=String(64))
+
+
+class AuditHead(SQLModel, table=True):
+    """The sealed head of a chain that has no case row to carry it (the system chain)."""
+
+    __tablename__ = "audit_heads"
+
+    name: str = Field(sa_type=String(32), primary_key=True)
+    seq: int = 0
+    hash: str = Field(default="0" * 64, sa_type=String(64))
+    seal: str = Field(default="", sa_type=String(64))
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Login attempts in the current window per key (``addr:<ip>`` or ``user:<name>``),
+    counted by one atomic upsert so that concurrent tries on any instance see each other."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(sa_type=String(200), primary_key=True)
+    count: int = 0
+    window_start: datetime = _when()
+
+
+class LoginKnownAddress(SQLModel, table=True):
+    """An address from which an account has logged in successfully: the right password from
+    it passes the account's throttle, so a stranger cannot lock an official out."""
+
+    __tablename__ = "login_known_addresses"
+
+    username: str = Field(sa_type=String(64), primary_key=True)
+    address: str = Field(sa_type=String(64), primary_key=True)
+    last_at: datetime = _when()
+
+
+class AuditVerifyRun(SQLModel, table=True):
+    """A full audit verification started from the API or the pages, run in the background,
+    one at a time; its progress and result are read back from here."""
+
+    __tablename__ = "audit_verify_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="running", sa_type=String(16))
+    started_by: int | None = _user_fk()
+    started_at: datetime = _when()
+    heartbeat_at: datetime = _when()
+    finished_at: datetime | None = _when(nullable=True)
+    done: int = 0
+    total: int = 0
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
 class StateCount(SQLModel, table=True):

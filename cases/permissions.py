@@ -18,6 +18,9 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "comment": CASE_ROLES,
     "set_budget": frozenset({Role.KADIS, Role.ADMIN}),
     "manage_users": frozenset({Role.ADMIN}),
+    # The whole-log check and the system chain; the auditor role joins these when it exists.
+    "verify_audit": frozenset({Role.ADMIN}),
+    "read_system_audit": frozenset({Role.ADMIN}),
 }
 
 ACTION_LABELS: Mapping[str, str] = {
@@ -29,6 +32,8 @@ ACTION_LABELS: Mapping[str, str] = {
     "comment": "memberi komentar",
     "set_budget": "menetapkan pagu",
     "manage_users": "mengelola pengguna",
+    "verify_audit": "memeriksa seluruh jejak audit",
+    "read_system_audit": "membaca jejak audit sistem",
 }
 
 

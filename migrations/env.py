@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 
 import cases.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import notifications.models  # noqa: F401
-from cases.db import make_engine
+from infra.db import make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or os.environ.get(

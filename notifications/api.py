@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from cases.api.deps import CtxDep
-from cases.api.schemas import ERROR_RESPONSES, Id
+from cases.http.deps import CtxDep
+from cases.http.params import ERROR_RESPONSES, Id
 from cases.permissions import require
 from notifications import inbox as inbox_service
 from notifications.models import Notification

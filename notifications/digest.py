@@ -8,11 +8,11 @@ from datetime import datetime
 import structlog
 from sqlmodel import Session, col, select
 
-from cases.db import write_transaction
 from cases.models import Case, Deadline
-from cases.services.deadlines import Recipients
+from infra.unit_of_work import UnitOfWork
 from notifications import templates
 from notifications.inbox import Channels, notify
+from notifications.recipients import Recipients
 from workflows.calendar import WorkingCalendar
 from workflows.dates import format_date
 
@@ -26,7 +26,7 @@ def send_digest(session: Session, now: datetime, calendar: WorkingCalendar,
     if not calendar.is_working_day(today):
         return 0
     sent = 0
-    with write_transaction(session):
+    with UnitOfWork(session):
         recipients = Recipients(session)
         waiting: dict[int, list[tuple[Case, Deadline]]] = defaultdict(list)
         rows = session.exec(

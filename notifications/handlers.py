@@ -1,17 +1,18 @@
 """What follows a case event: whoever must act next hears of it in the in-app inbox.
 
-Runs inside the use case's transaction (``cases.events``), so the notice commits with the
-transition or not at all.
+Each handler runs inside the transaction of the use case that raised the event (the unit of
+work dispatches it before committing), so the notice commits with the transition or not at
+all. ``app.bootstrap`` wires them to the event types they follow.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from cases.events import CaseEvent, subscribe
-from cases.services.deadlines import Recipients
+from cases.events import CaseEvent
 from notifications import templates
 from notifications.inbox import Channels, notify
+from notifications.recipients import Recipients
 
 # In-app only, with links relative to the site: email is for reminders and the digest.
 IN_APP = Channels(email=False, base_url="")
@@ -19,16 +20,11 @@ IN_APP = Channels(email=False, base_url="")
 
 def tell_who_acts_next(session: Session, event: CaseEvent) -> None:
     """The people of the case's new deadline learn that it waits for them (not the actor)."""
-    deadline, case = event.deadline, event.case
+    deadline = event.deadline
     if deadline is None:
         return
-    message = templates.new_task(case, deadline, IN_APP.base_url)
-    for user in Recipients(session).for_deadline(deadline.role, case.assignee_id):
+    message = templates.new_task(event, deadline, IN_APP.base_url)
+    for user in Recipients(session).for_deadline(deadline.role, event.assignee_id):
         if user.id != event.actor.user_id:
             notify(session, IN_APP, user, key=f"task-{deadline.id}.u{user.id}", kind="task",
-                   case_id=case.id, message=message, now=event.at)
-
-
-def install() -> None:
-    """Subscribe the handlers to the case events (idempotent)."""
-    subscribe(tell_who_acts_next)
+                   case_id=event.case_id, message=message, now=event.at)

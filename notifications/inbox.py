@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
-from cases.config import Settings
-from cases.db import dialect_insert, table_of, write_transaction
 from cases.errors import NotFound
-from cases.services.context import Ctx
-from cases.services.deadlines import Person
+from infra.config import Settings
+from infra.context import Ctx
+from infra.db import dialect_insert, table_of
+from infra.unit_of_work import UnitOfWork
 from notifications.models import Notification, OutboxEmail
+from notifications.recipients import Person
 from notifications.templates import Message
 
 
@@ -108,8 +109,8 @@ def unread_count(session: Session, user_id: int) -> int:
 
 def mark_read(ctx: Ctx, notification_id: int) -> Notification:
     """Mark one of the caller's own notifications read; someone else's is "not found"."""
-    with write_transaction(ctx.session) as session:
-        row = session.get(Notification, notification_id)
+    with UnitOfWork(ctx.session, ctx.handlers) as uow:
+        row = uow.session.get(Notification, notification_id)
         if row is None or row.user_id != ctx.actor.user_id:
             raise NotFound(f"Notifikasi {notification_id} tidak ditemukan",
                            "notification_not_found")
@@ -119,8 +120,8 @@ def mark_read(ctx: Ctx, notification_id: int) -> Notification:
 
 
 def mark_all_read(ctx: Ctx) -> int:
-    with write_transaction(ctx.session) as session:
-        result = session.execute(
+    with UnitOfWork(ctx.session, ctx.handlers) as uow:
+        result = uow.session.execute(
             update(Notification)
             .where(col(Notification.user_id) == ctx.actor.user_id,
                    col(Notification.read_at).is_(None))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cases.types import UTCDateTime
+from infra.types import UTCDateTime
 
 
 def _when(nullable: bool = False) -> Any:

@@ -1,9 +1,16 @@
-"""Delivering the email outbox: claim a batch under a lease, send, mark each result.
+"""Delivering the email outbox: claim a batch under a lease, try each message, mark its result.
 
 Several instances may deliver at once: a claim takes rows with ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL (SQLite has one writer at a time) and stamps a lease. A sender that dies after
 claiming leaves the lease to run out, and the rows are claimed again: at most one resend,
 carrying the same Message-ID, and never a loss.
+
+Each message is tried on its own (issue 11: one message whose subject held a line break
+stopped all email). Whatever goes wrong composing or sending it is recorded on that message
+(the attempt, the error, the next try after a backoff) and the run goes on with the next.
+An attempt is counted just before it is made, so a sender dying on one message costs that
+message an attempt, not its whole batch. No message is tried more than ``max_attempts``
+times: one whose last attempt never reported back is marked failed, not claimed again.
 """
 
 from __future__ import annotations
@@ -12,18 +19,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
-from cases.clock import Clock
-from cases.db import write_transaction
-from notifications.mailer import MAIL_ERRORS, Sender
+from infra.clock import Clock
+from infra.unit_of_work import UnitOfWork
+from notifications.mailer import MAIL_ERRORS, Sender, Undeliverable
 from notifications.models import OutboxEmail
 
 log = structlog.get_logger(__name__)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 BACKOFF = timedelta(minutes=1)
+# Shown to admins on a message whose last attempt ended with its sender (a crash, a kill).
+NO_OUTCOME = "batas percobaan habis: percobaan terakhir tidak melaporkan hasilnya"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,47 +49,72 @@ class DeliveryReport:
     failed: int = 0
 
 
+def _unleased(now: datetime) -> ColumnElement[bool]:
+    return or_(col(OutboxEmail.lease_until).is_(None), col(OutboxEmail.lease_until) <= now)
+
+
 def claim(session: Session, now: datetime, policy: OutboxPolicy) -> list[OutboxEmail]:
-    """Take up to ``policy.batch`` due messages for this sender, under a lease."""
-    with write_transaction(session):
+    """Take up to ``policy.batch`` due messages for this sender, under a lease.
+
+    Messages with attempts left only, the least tried first: one that keeps failing (or
+    killing its sender) goes after the fresh ones and can never hold them up.
+    """
+    with UnitOfWork(session):
         rows = list(session.exec(
             select(OutboxEmail)
             .where(OutboxEmail.status == PENDING, col(OutboxEmail.next_attempt_at) <= now,
-                   or_(col(OutboxEmail.lease_until).is_(None),
-                       col(OutboxEmail.lease_until) <= now))
-            .order_by(col(OutboxEmail.id))
+                   col(OutboxEmail.attempts) < policy.max_attempts, _unleased(now))
+            .order_by(col(OutboxEmail.attempts), col(OutboxEmail.id))
             .limit(policy.batch)
             .with_for_update(skip_locked=True)
         ))
         for row in rows:
             row.lease_until = now + policy.lease
-            row.attempts += 1
     return rows
+
+
+def give_up_unreported(session: Session, now: datetime, policy: OutboxPolicy) -> int:
+    """Mark failed the messages that used every attempt, the last one without an outcome
+    (its sender died and the lease ran out); they are never claimed, so they would
+    otherwise stay pending for ever. Returns how many."""
+    with UnitOfWork(session):
+        result = session.execute(
+            update(OutboxEmail)
+            .where(col(OutboxEmail.status) == PENDING,
+                   col(OutboxEmail.attempts) >= policy.max_attempts, _unleased(now))
+            .values(status=FAILED, lease_until=None, last_error=NO_OUTCOME)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def deliver(session: Session, sender: Sender, clock: Clock,
             policy: OutboxPolicy | None = None) -> DeliveryReport:
-    """Send every due message once; failures are retried later with backoff."""
+    """Try every due message once. A message that fails is retried later with backoff, or
+    marked failed when retrying is pointless or its attempts are spent; either way the
+    others go out in the same run."""
     policy = policy or OutboxPolicy()
-    report = DeliveryReport()
+    report = DeliveryReport(failed=give_up_unreported(session, clock(), policy))
     while batch := claim(session, clock(), policy):
         for email in batch:
-            _send_one(session, sender, email, clock, policy, report)
+            _try_one(session, sender, email, clock, policy, report)
     return report
 
 
-def _send_one(session: Session, sender: Sender, email: OutboxEmail, clock: Clock,
-              policy: OutboxPolicy, report: DeliveryReport) -> None:
+def _try_one(session: Session, sender: Sender, email: OutboxEmail, clock: Clock,
+             policy: OutboxPolicy, report: DeliveryReport) -> None:
+    """Send one message and record the outcome on it; nothing it raises reaches the run
+    (an exception that is not an ``Exception``, such as the process exiting, still does)."""
+    if not _count_attempt(session, email, clock(), policy):
+        return
     try:
         sender.send(email)
-    except MAIL_ERRORS as exc:
-        _record_failure(session, email, clock(), policy, f"{type(exc).__name__}: {exc}")
-        if email.status == FAILED:
+    except Exception as exc:  # one message's failure, whatever it is, stays with it
+        if _record_failure(session, email, clock(), policy, exc):
             report.failed += 1
         else:
             report.retried += 1
         return
-    with write_transaction(session):
+    with UnitOfWork(session):
         row = session.get(OutboxEmail, email.id, with_for_update=True)
         assert row is not None
         row.status, row.sent_at, row.lease_until = SENT, clock(), None
@@ -88,20 +122,39 @@ def _send_one(session: Session, sender: Sender, email: OutboxEmail, clock: Clock
     log.info("mail.sent", message_id=email.message_id, attempts=email.attempts)
 
 
+def _count_attempt(session: Session, email: OutboxEmail, now: datetime,
+                   policy: OutboxPolicy) -> bool:
+    """Count the attempt about to be made, committed before it is made, so a crash while
+    sending still counts. False when the message is no longer pending (another sender
+    finished it after this one's lease ran out)."""
+    with UnitOfWork(session):
+        row = session.get(OutboxEmail, email.id, with_for_update=True, populate_existing=True)
+        if row is None or row.status != PENDING:
+            return False
+        row.attempts += 1
+        row.lease_until = now + policy.lease  # a slow batch does not lose its later messages
+    return True
+
+
 def _record_failure(session: Session, email: OutboxEmail, now: datetime,
-                    policy: OutboxPolicy, error: str) -> None:
-    with write_transaction(session):
+                    policy: OutboxPolicy, exc: Exception) -> bool:
+    """Store why ``email`` failed and when to try again; True when it failed for good."""
+    final = isinstance(exc, Undeliverable)
+    error = str(exc) if final else f"{type(exc).__name__}: {exc}"
+    with UnitOfWork(session):
         row = session.get(OutboxEmail, email.id, with_for_update=True)
         assert row is not None
         row.lease_until, row.last_error = None, error[:500]
-        if row.attempts >= policy.max_attempts:
+        if final or row.attempts >= policy.max_attempts:
             row.status = FAILED
         else:
             # 1, 2, 4, 8 ... minutes after each failed attempt.
             row.next_attempt_at = now + BACKOFF * 2 ** (row.attempts - 1)
-        email.status = row.status
+    expected = isinstance(exc, (Undeliverable, *MAIL_ERRORS))
     log.warning("mail.failed", message_id=email.message_id, attempts=row.attempts,
-                final=row.status == FAILED, error=error[:200])
+                final=row.status == FAILED, error=error[:200],
+                exc_info=None if expected else exc)  # an unexpected one is a bug: show where
+    return row.status == FAILED
 
 
 def list_outbox(session: Session, status: str | None = None, limit: int = 100

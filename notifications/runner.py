@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from notifications.digest import send_digest
 from notifications.inbox import Channels
 from notifications.mailer import Sender, SmtpSender

@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from notifications.runner import run_digest, run_reminders
 
 log = structlog.get_logger(__name__)

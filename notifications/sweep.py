@@ -6,7 +6,9 @@ several instances share the work; SQLite has one writer), and moves ``next_check
 next working day. Each reminder is a row with a unique (deadline, kind, day) key, so a rerun,
 a second instance or a restart can never send one twice. Every reminder sent goes into the
 case's audit log, in the same transaction. A batch is written in a handful of multi-row
-statements, whatever its size.
+statements, whatever its size. The case tables are read and written by a use case of
+``cases`` (:mod:`cases.services.reminders`); the sweep decides, and writes the reminders and
+their notices.
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import structlog
-from sqlalchemy import bindparam, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from cases import audit
-from cases.db import dialect_insert, table_of, write_transaction
+from cases.audit import SystemEntry
 from cases.models import Case, Deadline
-from cases.services.deadlines import Person, Recipients
+from cases.services.reminders import DeadlineCheck, due_deadlines, record_reminder_checks
+from infra.db import dialect_insert, table_of
+from infra.unit_of_work import UnitOfWork
 from notifications import templates
 from notifications.inbox import Channels, Notice, notify_many
 from notifications.models import Reminder
+from notifications.recipients import Person, Recipients
 from workflows.calendar import WorkingCalendar
 from workflows.deadlines import (
     ReminderKind,
@@ -36,12 +39,6 @@ from workflows.deadlines import (
 )
 
 log = structlog.get_logger(__name__)
-
-_DEADLINES = table_of(Deadline)
-_MOVE_ON = (update(_DEADLINES).where(_DEADLINES.c.id == bindparam("b_id"))
-            .values(next_check_at=bindparam("next_check_at"),
-                    escalated_at=bindparam("escalated_at")))
-
 
 @dataclass(frozen=True, slots=True)
 class SentReminder:
@@ -78,24 +75,14 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
     today = _Today(now, calendar.local_date(now), calendar, channels)
     report = SweepReport()
     while True:
-        with write_transaction(session):
-            rows = session.exec(
-                select(Deadline, Case)
-                .join(Case, col(Case.id) == col(Deadline.case_id))
-                .where(col(Deadline.next_check_at) <= now)
-                .order_by(col(Deadline.next_check_at), col(Deadline.id))
-                .limit(batch)
-                .with_for_update(of=Case, skip_locked=True)
-                # Fresh values, even for objects this session loaded in an earlier batch or
-                # run: the deadlines are moved on by plain UPDATEs, not through the objects.
-                .execution_options(populate_existing=True)
-            ).all()
+        with UnitOfWork(session):
+            rows = due_deadlines(session, now, batch)
             if not rows:
                 break
-            decisions, looks = _decide(today, Recipients(session), rows)
-            # One executemany, not the unit of work diffing a whole batch of objects.
-            session.connection().execute(_MOVE_ON, looks)
-            report.reminders += _send(session, today, decisions)
+            decisions, checks = _decide(today, Recipients(session), rows)
+            sent, entries = _send(session, today, decisions)
+            record_reminder_checks(session, checks, entries, now)
+            report.reminders += sent
             report.checked += len(rows)
     # An idle sweep runs every minute: only work done is worth an info line.
     (log.info if report.reminders else log.debug)(
@@ -104,11 +91,11 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
 
 
 def _decide(today: _Today, recipients: Recipients, rows: Sequence[tuple[Deadline, Case]]
-            ) -> tuple[list[_Decision], list[dict[str, object]]]:
-    """What each deadline is owed today, and each deadline's next look (rows for
-    :data:`_MOVE_ON`; the loaded objects are left as read)."""
+            ) -> tuple[list[_Decision], list[DeadlineCheck]]:
+    """What each deadline is owed today, and each deadline's next look (the loaded objects
+    are left as read)."""
     decisions: list[_Decision] = []
-    looks: list[dict[str, object]] = []
+    checks: list[DeadlineCheck] = []
     next_look = today.calendar.start_of(next_working_day(today.day, today.calendar))
     for deadline, case in rows:
         kind = reminder_for(deadline.due_date, today.day, today.calendar)
@@ -122,23 +109,16 @@ def _decide(today: _Today, recipients: Recipients, rows: Sequence[tuple[Deadline
             people = recipients.holders(escalation_role(deadline.role))
             decisions.append(_Decision(deadline, case, ReminderKind.ESCALATION, people))
             escalated_at = today.now
-        looks.append({"b_id": deadline.id, "next_check_at": next_look,
-                      "escalated_at": escalated_at})
-    return decisions, looks
+        assert deadline.id is not None
+        checks.append(DeadlineCheck(deadline.id, next_look, escalated_at))
+    return decisions, checks
 
 
-def _send(session: Session, today: _Today, decisions: list[_Decision]) -> list[SentReminder]:
-    """Write the reminders not decided before, their notices and their audit entries."""
-    if not decisions:
-        return []
-    rows = [{"deadline_id": d.deadline.id, "case_id": d.case.id, "kind": d.kind,
-             "day": today.day, "recipients": sorted(u.username for u in d.people),
-             "created_at": today.now} for d in decisions]
-    # Rows as executemany parameters: one compiled statement, however many rows.
-    statement = dialect_insert(session, table_of(Reminder)).on_conflict_do_nothing().returning(
-        col(Reminder.id), col(Reminder.deadline_id), col(Reminder.kind))
-    new = {(deadline_id, kind): reminder_id for reminder_id, deadline_id, kind in
-           session.connection().execute(statement, rows)}
+def _send(session: Session, today: _Today, decisions: list[_Decision]
+          ) -> tuple[list[SentReminder], list[SystemEntry]]:
+    """Write the reminders not decided before and their notices; returns what was sent, and
+    the audit entries that record it in each case's trail."""
+    new = _insert_reminders(session, today, decisions)
     notices, entries, sent = [], [], []
     for d in decisions:
         reminder_id = new.get((d.deadline.id, d.kind))
@@ -150,7 +130,7 @@ def _send(session: Session, today: _Today, decisions: list[_Decision]) -> list[S
         names = tuple(sorted(u.username for u in d.people))
         notices += [Notice(u, f"reminder-{reminder_id}.u{u.id}", d.kind, d.case.id, message)
                     for u in d.people]
-        entries.append(audit.SystemEntry(d.case.id, "reminder_sent", message.title, {
+        entries.append(SystemEntry(d.case.id, "reminder_sent", message.title, {
             "reminder_id": reminder_id, "kind": d.kind, "recipients": list(names),
             "due_date": d.deadline.due_date.isoformat(), "state": d.deadline.state}))
         sent.append(SentReminder(d.case.reference, d.kind, names))
@@ -158,5 +138,20 @@ def _send(session: Session, today: _Today, decisions: list[_Decision]) -> list[S
             log.warning("reminders.nobody", case=d.case.reference, kind=d.kind,
                         role=d.deadline.role)
     notify_many(session, today.channels, notices, today.now)
-    audit.append_many(session, entries, today.now)
-    return sent
+    return sent, entries
+
+
+def _insert_reminders(session: Session, today: _Today, decisions: list[_Decision]
+                      ) -> dict[tuple[int | None, str], int]:
+    """Insert a row per decision, skipping those decided before; the new rows' ids by
+    (deadline, kind)."""
+    if not decisions:
+        return {}
+    rows = [{"deadline_id": d.deadline.id, "case_id": d.case.id, "kind": d.kind,
+             "day": today.day, "recipients": sorted(u.username for u in d.people),
+             "created_at": today.now} for d in decisions]
+    # Rows as executemany parameters: one compiled statement, however many rows.
+    statement = dialect_insert(session, table_of(Reminder)).on_conflict_do_nothing().returning(
+        col(Reminder.id), col(Reminder.deadline_id), col(Reminder.kind))
+    return {(deadline_id, kind): reminder_id for reminder_id, deadline_id, kind in
+            session.connection().execute(statement, rows)}

@@ -7,19 +7,14 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
+from cases.events import CaseEvent, OpenedDeadline
 from cases.models import Case, Deadline
 from workflows import get_definition
 from workflows.dates import format_date, format_datetime
 from workflows.deadlines import REMINDER_LABELS, ReminderKind
 
-# What the people holding a deadline must do, per state (DOMAIN.md, Deadlines).
-ACTIONS = {
-    "submitted": "verifikasi berkas, atau kembalikan untuk perbaikan",
-    "returned": "tindak lanjuti perbaikan dari pemohon",
-    "reviewed": "setujui atau tolak",
-    "approved": "catat pembayaran (SP2D)",
-    "paid": "catat laporan (bukti tayang / LPJ)",
-}
+# Said when a state names no action of its own (``StateSpec.action``).
+DEFAULT_ACTION = "tindak lanjuti berkas"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,16 +24,46 @@ class Message:
     html: str
 
 
+def one_line(value: str) -> str:
+    """``value`` with its line breaks folded into single spaces.
+
+    Titles become email subjects, and a line break in a header makes the email library refuse
+    the message (its guard against header injection). Applicants' names reach titles, and old
+    rows may hold a stray newline (issue 11), so every title is folded here and every subject
+    again when it is composed. ``str.splitlines`` knows the same breaks as that guard.
+    """
+    return " ".join(part for line in value.splitlines() if (part := line.strip()))
+
+
 def case_link(base_url: str, case: Case) -> str:
-    return f"{base_url.rstrip('/')}/cases/{case.id}"
+    return _link(base_url, case.id)
+
+
+def _link(base_url: str, case_id: int | None) -> str:
+    return f"{base_url.rstrip('/')}/cases/{case_id}"
 
 
 def _case_line(case: Case) -> str:
-    label = get_definition(case.workflow).state(case.state).label
-    return f"{case.reference} — {case.applicant_name} ({case.title}), status {label}"
+    return _line(case.workflow, case.state, case.reference, case.applicant_name, case.title)
+
+
+def _line(workflow: str, state: str, reference: str, applicant_name: str, title: str) -> str:
+    label = get_definition(workflow).state(state).label
+    return f"{reference} — {applicant_name} ({title}), status {label}"
+
+
+def action(case: Case, deadline: Deadline) -> str:
+    """What the holders of ``deadline`` must do: its state's ``action`` in the case's
+    workflow (docs/domain.md, Deadlines)."""
+    return _action(case.workflow, deadline.state)
+
+
+def _action(workflow: str, state: str) -> str:
+    return get_definition(workflow).state(state).action or DEFAULT_ACTION
 
 
 def _render(title: str, lines: Sequence[str], link: str) -> Message:
+    title = one_line(title)
     text = "\n".join([*lines, "", f"Buka berkas: {link}", "", "— Berkas, Diskominfo"])
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html = (
@@ -56,7 +81,7 @@ def reminder(kind: ReminderKind, case: Case, deadline: Deadline, tz: ZoneInfo, b
     due = format_date(deadline.due_date)
     lines = [
         _case_line(case),
-        f"Tindakan: {ACTIONS.get(deadline.state, 'tindak lanjuti berkas')}.",
+        f"Tindakan: {action(case, deadline)}.",
         f"Tenggat: {due} (batas akhir {format_datetime(deadline.due_at, tz)}).",
     ]
     if kind is ReminderKind.ESCALATION:
@@ -65,15 +90,17 @@ def reminder(kind: ReminderKind, case: Case, deadline: Deadline, tz: ZoneInfo, b
     return _render(title, lines, case_link(base_url, case))
 
 
-def new_task(case: Case, deadline: Deadline, base_url: str) -> Message:
-    """Told to whoever must act next, when a case enters a state with a deadline."""
-    title = f"Menunggu tindakan Anda: {case.reference} — {case.applicant_name}"
+def new_task(event: CaseEvent, deadline: OpenedDeadline, base_url: str) -> Message:
+    """Told to whoever must act next, when a case enters a state with a deadline: from the
+    event's values (the case is in the deadline's state), with no row to read."""
+    title = f"Menunggu tindakan Anda: {event.reference} — {event.applicant_name}"
     lines = [
-        _case_line(case),
-        f"Tindakan: {ACTIONS.get(deadline.state, 'tindak lanjuti berkas')}.",
+        _line(event.workflow, deadline.state, event.reference, event.applicant_name,
+              event.title),
+        f"Tindakan: {_action(event.workflow, deadline.state)}.",
         f"Tenggat: {format_date(deadline.due_date)}.",
     ]
-    return _render(title, lines, case_link(base_url, case))
+    return _render(title, lines, _link(base_url, event.case_id))
 
 
 def digest(items: Sequence[tuple[Case, Deadline]], today_label: str, base_url: str) -> Message:

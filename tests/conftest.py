@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import bootstrap, create_app
-from cases.config import Settings
-from cases.migrate import upgrade
-from cases.runtime import Runtime
 from cases.services.users import create_user
+from infra.config import Settings
+from infra.runtime import Runtime
+from migrations.runner import upgrade
 from tests.postgres import PostgresServer
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ _COUNTER = itertools.count()
 
 PASSWORD = "rahasia-uji-123"
 SECRET = "test-secret-key-with-enough-length"
+# The audit key of every test database's settings (derived from SECRET).
+AUDIT_KEY = Settings(env="test", secret_key=SECRET).audit_seal_key
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,7 +72,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the staff; each test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "berkas.db"
     url = f"sqlite:///{path}"
-    upgrade(url)
+    upgrade(url, audit_key=AUDIT_KEY)
     _add_staff(url)
     return path
 
@@ -80,7 +82,7 @@ def postgres_template() -> Iterator[PostgresServer]:
     """A migrated PostgreSQL database with the staff; each test gets a clone of it."""
     server = PostgresServer(POSTGRES_URL)
     template = server.create(f"berkas_tpl_{os.getpid()}")
-    upgrade(template)
+    upgrade(template, audit_key=AUDIT_KEY)
     _add_staff(template)
     yield server
     server.drop(f"berkas_tpl_{os.getpid()}")

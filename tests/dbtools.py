@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 
 
-def drop_audit_guard(engine: Engine) -> None:
-    """Remove the triggers that make the audit table append-only."""
+def drop_audit_guard(engine: Engine, table: str = "audit_entries") -> None:
+    """Remove the triggers that make an audit table append-only."""
     statements = (
-        ["DROP TRIGGER audit_entries_no_change ON audit_entries"]
+        [f"DROP TRIGGER {table}_no_change ON {table}"]
         if engine.dialect.name == "postgresql"
-        else ["DROP TRIGGER audit_entries_no_update", "DROP TRIGGER audit_entries_no_delete"]
+        else [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]
     )
     with engine.begin() as conn:
         for statement in statements:

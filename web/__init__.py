@@ -12,7 +12,18 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from web import errors
-from web.pages import auth, cases, home, misc, signoff
+from web.pages import (
+    admin,
+    audit,
+    auth,
+    budgets,
+    cases,
+    diagrams,
+    home,
+    inbox,
+    registration,
+    signoff,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -21,7 +32,9 @@ def install(app: FastAPI) -> None:
     """Mount the pages, their static files and their error pages on ``app``."""
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, home, cases, signoff, misc):
+    # Registration before the case pages: ``/cases/new`` is not ``/cases/{case_id}``.
+    for module in (auth, home, registration, cases, signoff, diagrams, inbox, budgets, admin,
+                   audit):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/favicon.ico", include_in_schema=False)

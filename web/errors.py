@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cases.api.errors import install as install_api_errors
+from cases.http.errors import install as install_api_errors
 from web.render import page
 from web.session import LoginRequired, current_page
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from starlette.datastructures import FormData
 
 from workflows import FieldSpec, FieldType, Reason
+from workflows.fields import date_problem
 
 _AMOUNT = re.compile(r"(?:rp\.?)?\s*([0-9][0-9.\s]*)", re.IGNORECASE)
 
@@ -25,6 +27,16 @@ def amount(text: str) -> int | str:
         return text
     digits = re.sub(r"[.\s]", "", match.group(1))
     return int(digits) if digits.isdigit() and len(digits) <= 16 else text
+
+
+def plausible_day(text: str) -> date | None:
+    """A date as ``<input type="date">`` sends it, in the years Berkas serves; else None
+    (year 1 became a timestamp overflow when moved to UTC, a 500 before issue 11)."""
+    try:
+        day = datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+    return day if date_problem(day) is None else None
 
 
 def field_values(specs: Iterable[FieldSpec], form: FormData, prefix: str) -> dict[str, object]:

@@ -20,11 +20,13 @@ ENV = TEMPLATES.env
 ENV.globals["ROLE_LABELS"] = ROLE_LABELS
 
 
-def _rupiah(value: int | None) -> str:
+def rupiah(value: int | None) -> str:
+    """An amount as officers write it (``Rp 45.000.000``); "—" for none."""
     return "—" if value is None else format_rupiah(value)
 
 
-def _tanggal(value: date | str | None) -> str:
+def tanggal(value: date | str | None) -> str:
+    """A date (or its ISO text) in words (``Senin, 4 Mei 2026``); "—" for none."""
     if value is None or value == "":
         return "—"
     day = date.fromisoformat(value) if isinstance(value, str) else value
@@ -35,8 +37,8 @@ def _state_label(state: str, workflow: str) -> str:
     return get_definition(workflow).state(state).label
 
 
-ENV.filters["rupiah"] = _rupiah
-ENV.filters["tanggal"] = _tanggal
+ENV.filters["rupiah"] = rupiah
+ENV.filters["tanggal"] = tanggal
 ENV.filters["state_label"] = _state_label
 
 

@@ -1,9 +1,10 @@
 """Who is looking at a page: the session cookie, the CSRF token of its forms, flash notes.
 
-The cookie holds the same signed token as the API's bearer header (HttpOnly, SameSite=Lax),
-and every request reads the user anew, so a deactivated account is locked out at once. Each
-form carries a CSRF token derived from the session by HMAC: a page of another site can neither
-read nor forge it.
+The cookie holds the same signed token as the API's bearer header (HttpOnly, SameSite=Lax,
+Secure behind HTTPS). Every request checks it in full, once, in the exchange middleware
+(:mod:`cases.http.middleware`), which reads the user anew: a deactivated account, a logout or a
+password change ends the session at once. Each form carries a CSRF token derived from the
+session by HMAC: a page of another site can neither read nor forge it.
 """
 
 from __future__ import annotations
@@ -21,16 +22,21 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from cases.api.deps import RuntimeDep, SessionDep
 from cases.errors import Forbidden, NotAuthenticated
-from cases.models import User
-from cases.runtime import Runtime
-from cases.security import read_token
-from cases.services.context import Ctx
-from cases.services.users import active_user, to_actor
+from cases.http.deps import (
+    SESSION_COOKIE,
+    RuntimeDep,
+    SessionDep,
+    Verdict,
+    stashed,
+    verdict_of,
+)
+from infra.context import Ctx
+from infra.runtime import Runtime
+from infra.security import forwarded_https
 from workflows import Actor
 
-COOKIE = "berkas_session"
+COOKIE = SESSION_COOKIE
 FLASH = "berkas_flash"
 LOGIN_CSRF = "berkas_login_csrf"
 
@@ -44,13 +50,27 @@ def csrf_for(token: str, secret: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PageUser:
+    """The person on a page, as its header names them (roles in a stable order)."""
+
+    id: int
+    username: str
+    full_name: str
+    roles: list[str]
+
+    @classmethod
+    def of(cls, actor: Actor) -> PageUser:
+        return cls(actor.user_id, actor.username, actor.full_name, sorted(actor.roles))
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """Everything a page handler needs: the request, the runtime, the user, the use-case ctx."""
 
     request: Request
     runtime: Runtime
     session: Session
-    user: User
+    user: PageUser
     actor: Actor
     csrf: str
 
@@ -63,15 +83,15 @@ class Page:
 
 
 def current_page(request: Request, runtime: RuntimeDep, session: SessionDep) -> Page:
+    """The person behind the session cookie, as the middleware found them on this request
+    (checked here only when it did not); :class:`LoginRequired` without a valid session."""
     token = request.cookies.get(COOKIE, "")
-    if not token:
+    verdict: Verdict | None = stashed(request, "cookie")
+    if verdict is None:
+        verdict = verdict_of(runtime, token)
+    if isinstance(verdict, NotAuthenticated):
         raise LoginRequired
-    try:
-        user = active_user(session, read_token(token, runtime.settings.secret_key, runtime.clock()))
-    except NotAuthenticated:
-        raise LoginRequired from None
-    session.rollback()  # end the read; use cases open their own write transaction
-    return Page(request, runtime, session, user, to_actor(user),
+    return Page(request, runtime, session, PageUser.of(verdict), verdict,
                 csrf_for(token, runtime.settings.secret_key))
 
 
@@ -105,7 +125,15 @@ PostDep = Annotated[Posted, Depends(posted_form)]
 
 
 def cookie_secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether the browser reached us over HTTPS: directly, or through one of our trusted
+    proxies saying so in ``X-Forwarded-Proto`` (nobody else is believed). Behind ``berkas
+    serve`` uvicorn may have set the scheme from the same header already; both agree."""
+    if request.url.scheme == "https":
+        return True
+    settings = request.app.state.runtime.settings
+    peer = request.client.host if request.client else ""
+    return forwarded_https(peer, request.headers.get("x-forwarded-proto"),
+                           settings.proxy_networks)
 
 
 def start_session(response: Response, request: Request, token: str, minutes: int) -> None:

@@ -20,7 +20,9 @@ from workflows.definition import (
 from workflows.diagram import mermaid
 from workflows.engine import Evaluation, Outcome, WorkflowEngine
 from workflows.errors import (
+    BerkasError,
     GuardsUnmet,
+    InvalidDefinition,
     InvalidInput,
     NotPermitted,
     TransitionRefused,
@@ -32,14 +34,23 @@ from workflows.errors import (
 from workflows.facts import Actor, CaseFacts, DocumentStatus, FieldValue, TransitionInput
 from workflows.fields import MAX_AMOUNT, parse_fields
 from workflows.money import format_rupiah
+from workflows.paths import path_to
 from workflows.reasons import Reason
-from workflows.registry import DEFINITIONS, get_definition, get_engine
+from workflows.registry import (
+    DEFINITIONS,
+    get_definition,
+    get_engine,
+    register,
+    registered,
+    unregister,
+)
 
 __all__ = [
     "DEFINITIONS",
     "MAX_AMOUNT",
     "ROLE_LABELS",
     "Actor",
+    "BerkasError",
     "CaseFacts",
     "CaseState",
     "DeadlineRule",
@@ -50,6 +61,7 @@ __all__ = [
     "FieldType",
     "FieldValue",
     "GuardsUnmet",
+    "InvalidDefinition",
     "InvalidInput",
     "NotPermitted",
     "Outcome",
@@ -70,4 +82,8 @@ __all__ = [
     "get_engine",
     "mermaid",
     "parse_fields",
+    "path_to",
+    "register",
+    "registered",
+    "unregister",
 ]

@@ -2,7 +2,7 @@
 
 Holidays come from the ``holidays`` package (SKB 3 Menteri: ``public`` and ``government``
 categories); a regency adds its own closed days as ``extra_closed``. Deadlines are counted on
-these days (DOMAIN.md, Deadlines).
+these days (docs/domain.md, Deadlines).
 """
 
 from __future__ import annotations

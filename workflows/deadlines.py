@@ -1,6 +1,6 @@
 """Deadlines and reminders as pure rules: when a state is due, and what to send on a given day.
 
-DOMAIN.md, Deadlines: due dates count working days in WITA (or calendar days, or a fixed day
+docs/domain.md, Deadlines: due dates count working days in WITA (or calendar days, or a fixed day
 of the year after the fiscal year). Reminders go out one working day before due, on the due
 day, and every working day while overdue; after ``ESCALATE_AFTER`` working days overdue the
 case is escalated once, to the kabid (to the kadis when the kabid is the one late).

@@ -26,19 +26,13 @@ def mermaid(definition: WorkflowDefinition, current: str | None = None) -> str:
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 140, 40, 120, 44, 24
 
-# Cells (column, row) of the states both workflows share: the main line in the middle row,
-# returns and withdrawals above, rejection below, so that no arrow crosses a box.
-CELLS = {
-    "returned": (1, 0), "withdrawn": (2, 0),
-    "submitted": (0, 1), "reviewed": (1, 1), "approved": (2, 1), "paid": (3, 1),
-    "reported": (4, 1), "rejected": (2, 2),
-}
-
 
 def _layout(definition: WorkflowDefinition) -> dict[str, tuple[int, int]]:
-    codes = {s.code.value for s in definition.states}
-    if codes <= CELLS.keys():
-        return {code: CELLS[code] for code in codes}
+    """The cells the definition gives its states (``StateSpec.cell``), when it gives every
+    state one; otherwise a layout of our own."""
+    cells = {s.code.value: s.cell for s in definition.states if s.cell is not None}
+    if len(cells) == len(definition.states):
+        return cells
     return _auto_layout(definition)
 
 

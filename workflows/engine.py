@@ -47,7 +47,10 @@ class _Flow:
 
 
 class WorkflowEngine:
-    """Evaluates and fires transitions of one workflow definition."""
+    """Evaluates and fires transitions of one workflow definition.
+
+    ``case_columns``: the names its transitions write to the case's own columns.
+    """
 
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -59,6 +62,7 @@ class WorkflowEngine:
             auto_transitions=False,
             send_event=True,
         )
+        self.case_columns = _case_columns(definition)
 
     def _machine_transition(self, spec: TransitionSpec) -> dict[str, object]:
         return {
@@ -125,8 +129,17 @@ class WorkflowEngine:
             _refuse(trigger, facts.state, flow.reasons)
         changes: Changes = dict(given.data)
         for name in spec.effects:
-            changes.update(EFFECTS[name](ctx))
+            changes.update(EFFECTS[name].apply(ctx))
         return Outcome(trigger, facts.state, flow.state, changes, given)
+
+
+def _case_columns(definition: WorkflowDefinition) -> frozenset[str]:
+    """What the workflow's transitions write to the case's own columns: their fields marked
+    ``column`` and what their effects declare; everything else they write goes to the data."""
+    specs = definition.transitions
+    fields = {f.name for spec in specs for f in spec.fields if f.column}
+    effects = {c for spec in specs for name in spec.effects for c in EFFECTS[name].columns}
+    return frozenset(fields | effects)
 
 
 def check(ctx: GuardContext, *, with_input: bool) -> list[Reason]:

@@ -1,9 +1,14 @@
-"""Exceptions raised by the workflow domain.
+"""Exceptions raised by the workflow domain, and the root of every refusal Berkas explains.
 
 Every exception carries the context a caller needs to explain itself (workflow, trigger,
-state, reasons), so that the API and the pages can show *why* without re-deriving it::
+state, reasons), so that the API and the pages can show *why* without re-deriving it.
+Entrypoints catch the one root; the service layer's tree (``cases.errors``) hangs beside
+this one::
 
-    WorkflowError
+    BerkasError                  code, message, reasons: what every entrypoint catches
+    ├── ServiceError             the service layer's refusals (``cases.errors``)
+    └── WorkflowError
+    ├── InvalidDefinition    a definition names something it does not declare (at registration)
     ├── UnknownWorkflow      the workflow name is not registered
     ├── UnknownTrigger       the trigger does not exist in the workflow
     ├── InvalidInput         case data or transition input has missing or wrongly typed fields
@@ -20,15 +25,28 @@ from collections.abc import Sequence
 from workflows.reasons import Reason
 
 
-class WorkflowError(Exception):
-    """Base of every domain error; ``code`` is stable and machine-readable."""
+class BerkasError(Exception):
+    """Root of every refusal Berkas explains to a person or a client: ``code`` is stable and
+    machine-readable, ``message`` is for people, ``reasons`` list every cause found."""
 
-    code = "workflow_error"
+    code = "error"
 
     def __init__(self, message: str, reasons: Sequence[Reason] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.reasons = tuple(reasons)
+
+
+class WorkflowError(BerkasError):
+    """Base of every domain error."""
+
+    code = "workflow_error"
+
+
+class InvalidDefinition(WorkflowError):
+    """A definition refused at registration; ``reasons`` list every problem found."""
+
+    code = "invalid_definition"
 
 
 class UnknownWorkflow(WorkflowError):

@@ -36,6 +36,7 @@ class CaseFacts:
     state: str
     registered_by: int | None
     reviewed_by: int | None = None
+    approved_by: int | None = None
     amount: int = 0
     recommended_amount: int | None = None
     approved_amount: int | None = None

@@ -1,11 +1,13 @@
 """Parsing of typed input fields (a case's applicant and data, a transition's form).
 
 Input arrives as JSON-ish values; this turns it into typed values or lists every problem at
-once, so a person fixes a form in one go.
+once, so a person fixes a form in one go. The bounds every layer shares live here too: the
+plausible years and dates, the largest amount, and which characters no text may hold.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -15,6 +17,38 @@ from workflows.facts import FieldValue
 from workflows.reasons import Reason
 
 MAX_AMOUNT = 10**13  # Rp 10 trillion: above any regency budget, so larger means a typo
+# Fiscal years and dates Berkas accepts: anything outside is a typo (``0206`` for ``2026``),
+# and would overflow a timestamp when moved between time zones (issue 11).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+EARLIEST_DATE, LATEST_DATE = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+# A text field longer than this is a note, shown as a textarea and allowed several lines.
+SINGLE_LINE_MAX = 500
+
+# C0 controls other than tab, LF and CR, and DEL: no person types them, in any text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Line breaks, which a one-line text (a name, a number, a title) may not hold.
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
+
+
+def control_problem(text: str, *, multiline: bool) -> Reason | None:
+    """Why ``text`` may not be stored: a control character, or a line break in one line."""
+    if _CONTROL.search(text):
+        return Reason("control_character", "tidak boleh berisi karakter kendali")
+    if not multiline and _LINE_BREAK.search(text):
+        return Reason("control_character", "harus satu baris, tanpa baris baru")
+    return None
+
+
+def date_problem(day: date) -> Reason | None:
+    """Why ``day`` is not a plausible date for a case (outside the years Berkas serves)."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return None
+    return Reason("date_out_of_range", f"tanggal harus antara tahun {FIRST_YEAR} dan {LAST_YEAR}")
+
+
+def is_multiline(spec: FieldSpec) -> bool:
+    """Whether a text field is a note (several lines, a textarea) or a one-line value."""
+    return spec.max_length > SINGLE_LINE_MAX
 
 
 def parse_fields(
@@ -60,7 +94,7 @@ def _parse_value(spec: FieldSpec, value: object) -> FieldValue | Reason:
         return Reason("invalid_field", f"paling banyak {spec.max_length} karakter")
     if spec.type is FieldType.CHOICE and text not in spec.choices:
         return Reason("invalid_field", f"pilihan yang sah: {', '.join(spec.choices)}")
-    return text
+    return control_problem(text, multiline=is_multiline(spec)) or text
 
 
 def _parse_money(value: object) -> int | Reason:
@@ -76,10 +110,11 @@ def _parse_money(value: object) -> int | Reason:
 
 def _parse_date(value: object) -> date | Reason:
     if isinstance(value, date):
-        return value
+        return date_problem(value) or value
     if not isinstance(value, str):
         return Reason("invalid_field", "harus tanggal (YYYY-MM-DD)")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return Reason("invalid_field", "harus tanggal (YYYY-MM-DD)")
+    return date_problem(day) or day

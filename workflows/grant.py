@@ -7,11 +7,16 @@ Permendagri 77/2020 and the regent's regulation. Money moves only after the NPHD
 from __future__ import annotations
 
 from workflows.common import (
+    APPROVE_OR_REJECT,
     APPROVED_AMOUNT,
+    CHECK_OR_RETURN,
+    FOLLOW_UP_REVISION,
     KADIS,
     OFFICERS,
     PAY_GUARDS,
     PAYMENT_FIELDS,
+    RECORD_PAYMENT,
+    RECORD_REPORT,
     REJECT,
     RESUBMIT,
     RETURN_FOR_REVISION,
@@ -60,15 +65,22 @@ GRANT = WorkflowDefinition(
     name="grant",
     label="Hibah",
     reference_prefix="HB",
+    initial=S.SUBMITTED,
+    # Cells: the main line in the middle row, returns and withdrawals above, rejection
+    # below, so that no arrow of the diagram crosses a box.
     states=(
-        StateSpec(S.SUBMITTED, "Diajukan"),
-        StateSpec(S.RETURNED, "Dikembalikan"),
-        StateSpec(S.REVIEWED, "Dievaluasi"),
-        StateSpec(S.APPROVED, "Disetujui Kadis"),
-        StateSpec(S.REJECTED, "Ditolak", terminal=True),
-        StateSpec(S.PAID, "Dicairkan"),
-        StateSpec(S.REPORTED, "LPJ diterima", terminal=True),
-        StateSpec(S.WITHDRAWN, "Dibatalkan", terminal=True),
+        StateSpec(S.SUBMITTED, "Diajukan", action=CHECK_OR_RETURN, cell=(0, 1)),
+        StateSpec(S.RETURNED, "Dikembalikan", action=FOLLOW_UP_REVISION, cell=(1, 0)),
+        StateSpec(S.REVIEWED, "Dievaluasi", action=APPROVE_OR_REJECT, signoff=True,
+                  cell=(1, 1)),
+        StateSpec(S.APPROVED, "Disetujui Kadis", action=RECORD_PAYMENT, commits_budget=True,
+                  cell=(2, 1)),
+        StateSpec(S.REJECTED, "Ditolak", terminal=True, cell=(2, 2)),
+        # Awaiting the LPJ: an overdue one blocks the recipient's next grant.
+        StateSpec(S.PAID, "Dicairkan", action=RECORD_REPORT, commits_budget=True,
+                  owes_report=True, cell=(3, 1)),
+        StateSpec(S.REPORTED, "LPJ diterima", terminal=True, commits_budget=True, cell=(4, 1)),
+        StateSpec(S.WITHDRAWN, "Dibatalkan", terminal=True, cell=(2, 0)),
     ),
     transitions=(
         TransitionSpec(
@@ -84,10 +96,12 @@ GRANT = WorkflowDefinition(
                 "is_recommendation_within_request",
             ),
             fields=(
-                FieldSpec("recommended_amount", "Nilai rekomendasi", FieldType.MONEY, True),
+                FieldSpec("recommended_amount", "Nilai rekomendasi", FieldType.MONEY, True,
+                          column=True),
             ),
             effects=("record_reviewer",),
             documents_must_be_valid=True,
+            gate_label="verifikasi",
         ),
         RETURN_FOR_REVISION,
         RESUBMIT,
@@ -105,6 +119,7 @@ GRANT = WorkflowDefinition(
             ),
             fields=(APPROVED_AMOUNT,),
             effects=("record_approver",),
+            locks_budget=True,
         ),
         REJECT,
         TransitionSpec(
@@ -113,12 +128,14 @@ GRANT = WorkflowDefinition(
             sources=(S.APPROVED,),
             dest=S.PAID,
             roles=TREASURER,
-            guards=PAY_GUARDS,
+            # The approver never records the payment (four eyes, docs/domain.md).
+            guards=("is_not_approver", *PAY_GUARDS),
             fields=(
                 *PAYMENT_FIELDS,
-                FieldSpec("nphd_number", "Nomor NPHD", max_length=100),
-                FieldSpec("nphd_date", "Tanggal NPHD", FieldType.DATE),
+                FieldSpec("nphd_number", "Nomor NPHD", max_length=100, column=True),
+                FieldSpec("nphd_date", "Tanggal NPHD", FieldType.DATE, column=True),
             ),
+            gate_label="pembayaran",
         ),
         TransitionSpec(
             trigger="report",
@@ -132,8 +149,10 @@ GRANT = WorkflowDefinition(
                 "is_spending_within_payment",
                 "has_refund_slip_when_underspent",
             ),
-            fields=(FieldSpec("spent_amount", "Dana yang digunakan", FieldType.MONEY, True),),
+            fields=(FieldSpec("spent_amount", "Dana yang digunakan", FieldType.MONEY, True,
+                              column=True),),
             effects=("compute_refund",),
+            gate_label="laporan",
         ),
         WITHDRAW,
     ),
@@ -153,4 +172,5 @@ GRANT = WorkflowDefinition(
     ),
     applicant_name_field="organisation",
     amount_label="Nilai yang diajukan (RAB)",
+    warnings=("previous_year_grant",),
 )

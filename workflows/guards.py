@@ -58,6 +58,14 @@ def is_not_reviewer(ctx: GuardContext) -> list[Reason]:
     return [Reason("same_actor", "Anda yang memverifikasi berkas ini (prinsip empat mata)", True)]
 
 
+def is_not_approver(ctx: GuardContext) -> list[Reason]:
+    """Whoever approved a case does not record its payment, whatever roles they also hold
+    (docs/domain.md, separation of duties; issue 11: a kadis who is also treasurer paid)."""
+    if ctx.facts.approved_by != ctx.actor.user_id:
+        return []
+    return [Reason("same_actor", "Anda yang menyetujui berkas ini (prinsip empat mata)", True)]
+
+
 def _document_reasons(
     kind: DocumentKind, status: DocumentStatus | None, valid: bool
 ) -> list[Reason]:
@@ -173,6 +181,7 @@ GUARDS: Mapping[str, GuardEntry] = {
     "has_role": GuardEntry(has_role),
     "is_not_registrant": GuardEntry(is_not_registrant),
     "is_not_reviewer": GuardEntry(is_not_reviewer),
+    "is_not_approver": GuardEntry(is_not_approver),
     "has_gate_documents": GuardEntry(has_gate_documents),
     "has_comment": GuardEntry(has_comment, needs_input=True),
     "has_required_fields": GuardEntry(has_required_fields, needs_input=True),

@@ -7,11 +7,16 @@ Legal basis: UU 40/1999 Art. 9(2); Peraturan Dewan Pers 03/2019 and 01/2023; Per
 from __future__ import annotations
 
 from workflows.common import (
+    APPROVE_OR_REJECT,
     APPROVED_AMOUNT,
+    CHECK_OR_RETURN,
+    FOLLOW_UP_REVISION,
     KADIS,
     OFFICERS,
     PAY_GUARDS,
     PAYMENT_FIELDS,
+    RECORD_PAYMENT,
+    RECORD_REPORT,
     REJECT,
     RESUBMIT,
     RETURN_FOR_REVISION,
@@ -53,19 +58,31 @@ DOCUMENTS = (
     DocumentKind("bukti_tayang", "Bukti tayang (tautan, kliping, log siaran)", "report", "Perbup"),
 )
 
+# Tiers follow the Dewan Pers status (A: factual, B: administrative, C: in process).
+TIER_LABELS = {
+    "A": "A (terverifikasi faktual)", "B": "B (terverifikasi administrasi)",
+    "C": "C (dalam proses)",
+}
+
 MEDIA_VERIFICATION = WorkflowDefinition(
     name="media_verification",
     label="Verifikasi Media",
     reference_prefix="MV",
+    initial=S.SUBMITTED,
+    # Cells: the main line in the middle row, returns and withdrawals above, rejection
+    # below, so that no arrow of the diagram crosses a box.
     states=(
-        StateSpec(S.SUBMITTED, "Diajukan"),
-        StateSpec(S.RETURNED, "Dikembalikan"),
-        StateSpec(S.REVIEWED, "Terverifikasi"),
-        StateSpec(S.APPROVED, "Disetujui Kadis"),
-        StateSpec(S.REJECTED, "Ditolak", terminal=True),
-        StateSpec(S.PAID, "Dibayar"),
-        StateSpec(S.REPORTED, "Dilaporkan", terminal=True),
-        StateSpec(S.WITHDRAWN, "Dibatalkan", terminal=True),
+        StateSpec(S.SUBMITTED, "Diajukan", action=CHECK_OR_RETURN, cell=(0, 1)),
+        StateSpec(S.RETURNED, "Dikembalikan", action=FOLLOW_UP_REVISION, cell=(1, 0)),
+        StateSpec(S.REVIEWED, "Terverifikasi", action=APPROVE_OR_REJECT, signoff=True,
+                  cell=(1, 1)),
+        StateSpec(S.APPROVED, "Disetujui Kadis", action=RECORD_PAYMENT, commits_budget=True,
+                  cell=(2, 1)),
+        StateSpec(S.REJECTED, "Ditolak", terminal=True, cell=(2, 2)),
+        StateSpec(S.PAID, "Dibayar", action=RECORD_REPORT, commits_budget=True,
+                  owes_report=True, cell=(3, 1)),
+        StateSpec(S.REPORTED, "Dilaporkan", terminal=True, commits_budget=True, cell=(4, 1)),
+        StateSpec(S.WITHDRAWN, "Dibatalkan", terminal=True, cell=(2, 0)),
     ),
     transitions=(
         TransitionSpec(
@@ -75,9 +92,11 @@ MEDIA_VERIFICATION = WorkflowDefinition(
             dest=S.REVIEWED,
             roles=OFFICERS,
             guards=("is_not_registrant", "has_gate_documents", "has_required_fields"),
-            fields=(FieldSpec("tier", "Tingkat media", FieldType.CHOICE, True, ("A", "B", "C")),),
+            fields=(FieldSpec("tier", "Tingkat media", FieldType.CHOICE, True, ("A", "B", "C"),
+                              choice_labels=TIER_LABELS, column=True),),
             effects=("record_reviewer",),
             documents_must_be_valid=True,
+            gate_label="verifikasi",
         ),
         RETURN_FOR_REVISION,
         RESUBMIT,
@@ -95,6 +114,7 @@ MEDIA_VERIFICATION = WorkflowDefinition(
             ),
             fields=(APPROVED_AMOUNT,),
             effects=("record_approver",),
+            locks_budget=True,
         ),
         REJECT,
         TransitionSpec(
@@ -103,8 +123,10 @@ MEDIA_VERIFICATION = WorkflowDefinition(
             sources=(S.APPROVED,),
             dest=S.PAID,
             roles=TREASURER,
-            guards=PAY_GUARDS,
+            # The approver never records the payment (four eyes, docs/domain.md).
+            guards=("is_not_approver", *PAY_GUARDS),
             fields=PAYMENT_FIELDS,
+            gate_label="pembayaran",
         ),
         TransitionSpec(
             trigger="report",
@@ -113,6 +135,7 @@ MEDIA_VERIFICATION = WorkflowDefinition(
             dest=S.REPORTED,
             roles=OFFICERS,
             guards=("has_gate_documents",),
+            gate_label="laporan",
         ),
         WITHDRAW,
     ),
@@ -121,11 +144,16 @@ MEDIA_VERIFICATION = WorkflowDefinition(
         FieldSpec("company_name", "Nama perusahaan pers", required=True, max_length=200),
         FieldSpec("media_name", "Nama media", required=True, max_length=200),
         FieldSpec("media_type", "Jenis media", FieldType.CHOICE, True,
-                  ("print", "online", "radio", "tv")),
+                  ("print", "online", "radio", "tv"), choice_labels={
+                      "print": "Cetak", "online": "Daring (online)", "radio": "Radio",
+                      "tv": "Televisi"}),
         FieldSpec("address", "Alamat", max_length=300),
         FieldSpec("editor_in_chief", "Pemimpin redaksi", required=True, max_length=200),
         FieldSpec("dewan_pers_status", "Status Dewan Pers", FieldType.CHOICE, True,
-                  ("factual", "administrative", "in_process", "none")),
+                  ("factual", "administrative", "in_process", "none"), choice_labels={
+                      "factual": "Terverifikasi faktual",
+                      "administrative": "Terverifikasi administrasi",
+                      "in_process": "Dalam proses pendataan", "none": "Belum terdata"}),
     ),
     data_fields=(
         FieldSpec("contract_start", "Awal masa kontrak", FieldType.DATE),

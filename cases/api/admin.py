@@ -1,21 +1,21 @@
-"""Budgets and the audit check."""
+"""Budgets and users."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from pydantic import Field, StringConstraints
 
-from cases import audit
 from cases.api import schemas
-from cases.api.deps import CtxDep
-from cases.api.schemas import Id
+from cases.http.deps import CtxDep
+from cases.http.params import Id
 from cases.models import User
 from cases.permissions import require
 from cases.services import budgets as budget_service
 from cases.services import users as user_service
 
-router = APIRouter(tags=["budgets", "audit"])
+router = APIRouter(tags=["budgets"])
 
 
 def _out(view: budget_service.BudgetView) -> schemas.BudgetOut:
@@ -36,17 +36,6 @@ def set_budget(
 @router.get("/budgets")
 def list_budgets(ctx: CtxDep) -> list[schemas.BudgetOut]:
     return [_out(v) for v in budget_service.list_budgets(ctx.session)]
-
-
-@router.get("/audit/verify")
-def verify_audit(ctx: CtxDep) -> schemas.AuditVerifyOut:
-    result = audit.verify(ctx.session)
-    return schemas.AuditVerifyOut(
-        ok=result.ok, entries=result.entries, cases=result.cases,
-        broken_entry_id=result.broken_entry_id,
-        broken_case=audit.case_reference(ctx.session, result.broken_case_id),
-        broken_seq=result.broken_seq, problem=result.problem,
-    )
 
 
 def _user_out(user: User) -> schemas.UserOut:
@@ -77,3 +66,13 @@ def set_active(ctx: CtxDep, user_id: Id, body: schemas.ActiveIn) -> schemas.User
 @router.post("/users/{user_id}/password", tags=["users"])
 def reset_password(ctx: CtxDep, user_id: Id, body: schemas.PasswordIn) -> schemas.UserOut:
     return _user_out(user_service.reset_password(ctx, user_id, body.password))
+
+
+class RolesIn(schemas.Strict):
+    roles: list[Annotated[str, StringConstraints(max_length=16)]] = Field(max_length=5)
+
+
+@router.put("/users/{user_id}/roles", tags=["users"])
+def change_roles(ctx: CtxDep, user_id: Id, body: RolesIn) -> schemas.UserOut:
+    """Replace a user's roles (unknown roles: 422); the user's sessions end."""
+    return _user_out(user_service.change_roles(ctx, user_id, body.roles))

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Query
 
 from cases import audit
 from cases.api import presenters, schemas
-from cases.api.deps import CtxDep
-from cases.api.schemas import Id, QueryText
+from cases.http.deps import CtxDep
+from cases.http.params import Id, QueryText
 from cases.services import cases as case_service
+from cases.services import listing
 from cases.services.transitions import fire_transition
+from cases.views import case_rows, case_view
+from workflows.fields import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["cases"])
 
@@ -23,7 +26,8 @@ def create_case(ctx: CtxDep, body: schemas.CaseCreate) -> schemas.CaseDetail:
         amount=body.amount, applicant=body.applicant, data=body.data,
         submitted_at=body.submitted_at,
     ))
-    return presenters.detail(ctx, case)
+    assert case.id is not None
+    return presenters.detail(case_view(ctx, case.id))
 
 
 @router.get("/cases")
@@ -32,37 +36,38 @@ def list_cases(
     workflow: QueryText | None = None,
     state: QueryText | None = None,
     q: QueryText | None = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    limit: Annotated[int, Query(ge=1, le=case_service.MAX_PAGE)] = 50,
+    fiscal_year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+    limit: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = 50,
     cursor: QueryText | None = None,
     overdue: bool | None = None,
     sort: Literal["new", "due"] = "new",
 ) -> schemas.CasesPage:
-    rows, next_cursor = case_service.list_cases(ctx.session, case_service.CaseQuery(
+    rows, next_cursor = listing.list_cases(ctx.session, listing.CaseQuery(
         workflow=workflow, state=state, q=q, fiscal_year=fiscal_year, limit=limit,
         cursor=cursor, overdue=overdue, now=ctx.now, sort=sort,
     ))
-    return schemas.CasesPage(items=presenters.summaries(ctx, rows),
+    return schemas.CasesPage(items=[presenters.summary(r) for r in case_rows(ctx, rows)],
                              next_cursor=next_cursor)
 
 
 @router.get("/cases/{case_id}")
 def show_case(ctx: CtxDep, case_id: Id) -> schemas.CaseDetail:
-    return presenters.detail(ctx, case_service.get_case(ctx.session, case_id))
+    return presenters.detail(case_view(ctx, case_id))
 
 
 @router.post("/cases/{case_id}/transitions/{trigger}")
 def transition(
     ctx: CtxDep, case_id: Id, trigger: str, body: schemas.TransitionIn
 ) -> schemas.CaseDetail:
-    case = fire_transition(ctx, case_id, trigger, version=body.version, comment=body.comment,
-                           data=body.data)
-    return presenters.detail(ctx, case)
+    fire_transition(ctx, case_id, trigger, version=body.version, comment=body.comment,
+                    data=body.data)
+    return presenters.detail(case_view(ctx, case_id))
 
 
 @router.post("/cases/{case_id}/assign")
 def assign(ctx: CtxDep, case_id: Id, body: schemas.AssignIn) -> schemas.CaseDetail:
-    return presenters.detail(ctx, case_service.assign_case(ctx, case_id, body.username))
+    case_service.assign_case(ctx, case_id, body.username)
+    return presenters.detail(case_view(ctx, case_id))
 
 
 @router.post("/cases/{case_id}/comments", status_code=201)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
 from cases.api import presenters, schemas
-from cases.api.deps import CtxDep, RuntimeDep
-from cases.api.schemas import Id
-from cases.models import Document
+from cases.http.attachments import attachment
+from cases.http.deps import CtxDep, RuntimeDep
+from cases.http.params import Id
+from cases.limits import TEXTS
 from cases.services import documents as document_service
 
 router = APIRouter(tags=["documents"])
@@ -22,7 +22,7 @@ def upload(
     ctx: CtxDep,
     runtime: RuntimeDep,
     case_id: Id,
-    kind: Annotated[str, Form(max_length=64)],
+    kind: Annotated[str, Form(max_length=TEXTS["document_kind"].max_length)],
     file: Annotated[UploadFile, File()],
 ) -> schemas.DocumentOut:
     limit = runtime.settings.max_upload_bytes
@@ -47,12 +47,3 @@ def download(ctx: CtxDep, case_id: Id, document_id: Id) -> Response:
     return attachment(doc, content)
 
 
-def attachment(doc: Document, content: bytes) -> Response:
-    """A stored document as a download that no browser renders inline (pages use it too)."""
-    disposition = f"attachment; filename*=UTF-8''{quote(doc.filename)}"
-    return Response(
-        content,
-        media_type=doc.content_type,
-        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff",
-                 "Content-Security-Policy": "sandbox", "ETag": f'"{doc.sha256}"'},
-    )

@@ -1,47 +1,38 @@
-"""Rows to response bodies. Shared by every route that returns a case."""
+"""Views and rows to response bodies: field for field, with no query of their own (the read
+model, ``cases.views``, has read everything a case's response shows)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Any
 
 from cases.api import schemas
-from cases.models import AuditEntry, Case, Deadline, Document
-from cases.services import deadlines as deadline_service
-from cases.services.context import Ctx
-from cases.services.documents import list_documents
-from cases.services.facts import best_statuses, case_flags
-from cases.services.transitions import available_transitions
-from cases.services.users import Names, names_by_id
-from workflows import FieldSpec, WorkflowDefinition, get_definition
+from cases.http.params import ReasonOut
+from cases.models import AuditEntry, Document
+from cases.services.users import Names
+from cases.views import CaseRow, CaseView
+from workflows import FieldSpec, Reason, WorkflowDefinition
 
 
-def _name(names: dict[int, Names], user_id: int | None) -> str | None:
-    found = names.get(user_id) if user_id is not None else None
-    return found.username if found else None
+def _username(names: Names | None) -> str | None:
+    return names.username if names else None
 
 
-def deadline(ctx: Ctx, row: Deadline | None) -> schemas.DeadlineOut | None:
-    if row is None:
-        return None
-    return schemas.DeadlineOut(**asdict(deadline_service.view(row, ctx.now, ctx.calendar)))
+def _reasons(reasons: tuple[Reason, ...]) -> list[ReasonOut]:
+    return [ReasonOut(**r.as_dict()) for r in reasons]
 
 
-def summary(case: Case, users: dict[int, Names], due: schemas.DeadlineOut | None = None
-            ) -> schemas.CaseSummary:
-    assert case.id is not None
-    return schemas.CaseSummary(
-        id=case.id, reference=case.reference, workflow=case.workflow, state=case.state,
-        state_label=get_definition(case.workflow).state(case.state).label, title=case.title,
-        applicant_name=case.applicant_name, fiscal_year=case.fiscal_year, amount=case.amount,
-        version=case.version, assignee=_name(users, case.assignee_id),
-        created_at=case.created_at, updated_at=case.updated_at, deadline=due,
-    )
+def _row_fields(row: CaseRow) -> dict[str, Any]:
+    return {
+        "id": row.id, "reference": row.reference, "workflow": row.workflow, "state": row.state,
+        "state_label": row.state_label, "title": row.title,
+        "applicant_name": row.applicant_name, "fiscal_year": row.fiscal_year,
+        "amount": row.amount, "version": row.version, "assignee": _username(row.assignee),
+        "created_at": row.created_at, "updated_at": row.updated_at, "deadline": row.deadline,
+    }
 
 
-def summaries(ctx: Ctx, cases: list[Case]) -> list[schemas.CaseSummary]:
-    users = names_by_id(ctx.session, (c.assignee_id for c in cases))
-    due = deadline_service.open_deadlines(ctx.session, (c.id for c in cases if c.id))
-    return [summary(c, users, deadline(ctx, due.get(c.id or 0))) for c in cases]
+def summary(row: CaseRow) -> schemas.CaseSummary:
+    return schemas.CaseSummary(**_row_fields(row))
 
 
 def document(doc: Document) -> schemas.DocumentOut:
@@ -53,33 +44,21 @@ def document(doc: Document) -> schemas.DocumentOut:
     )
 
 
-def detail(ctx: Ctx, case: Case) -> schemas.CaseDetail:
-    assert case.id is not None
-    definition = get_definition(case.workflow)
-    people = (case.assignee_id, case.registered_by, case.reviewed_by, case.approved_by)
-    users = names_by_id(ctx.session, people)
-    due = deadline_service.open_deadlines(ctx.session, [case.id]).get(case.id)
-    base = summary(case, users, deadline(ctx, due)).model_dump()
-    documents = list_documents(ctx.session, case.id)
-    statuses = best_statuses((d.kind, d.status) for d in documents)
+def detail(view: CaseView) -> schemas.CaseDetail:
     return schemas.CaseDetail(
-        **base,
-        applicant=case.applicant, data=case.data,
-        recommended_amount=case.recommended_amount, approved_amount=case.approved_amount,
-        paid_amount=case.paid_amount, spent_amount=case.spent_amount,
-        refunded_amount=case.refunded_amount, tier=case.tier, sp2d_number=case.sp2d_number,
-        paid_at=case.paid_at, nphd_number=case.nphd_number, nphd_date=case.nphd_date,
-        registered_by=_name(users, case.registered_by),
-        reviewed_by=_name(users, case.reviewed_by),
-        approved_by=_name(users, case.approved_by),
-        flags=[schemas.ReasonOut(**r.as_dict()) for r in case_flags(ctx.session, case)],
-        documents=[document(d) for d in documents],
+        **_row_fields(view),
+        applicant=view.applicant, data=view.data,
+        recommended_amount=view.recommended_amount, approved_amount=view.approved_amount,
+        paid_amount=view.paid_amount, spent_amount=view.spent_amount,
+        refunded_amount=view.refunded_amount, tier=view.tier, sp2d_number=view.sp2d_number,
+        paid_at=view.paid_at, nphd_number=view.nphd_number, nphd_date=view.nphd_date,
+        registered_by=_username(view.registered_by),
+        reviewed_by=_username(view.reviewed_by), approved_by=_username(view.approved_by),
+        flags=_reasons(view.flags), documents=[document(d) for d in view.documents],
         available_transitions=[
-            schemas.AvailableTransition(
-                trigger=e.trigger, label=_label(definition, e.trigger), allowed=e.allowed,
-                reasons=[schemas.ReasonOut(**r.as_dict()) for r in e.reasons],
-            )
-            for e in available_transitions(ctx, case, statuses)
+            schemas.AvailableTransition(trigger=t.trigger, label=t.label, allowed=t.allowed,
+                                        reasons=_reasons(t.reasons))
+            for t in view.transitions
         ],
     )
 
@@ -90,11 +69,6 @@ def fields(specs: tuple[FieldSpec, ...]) -> list[schemas.FieldOut]:
                          choices=list(f.choices))
         for f in specs
     ]
-
-
-def _label(definition: WorkflowDefinition, trigger: str) -> str:
-    spec = definition.transition(trigger)
-    return spec.label if spec else trigger
 
 
 def audit_entry(entry: AuditEntry) -> schemas.AuditEntryOut:

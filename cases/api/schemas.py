@@ -5,20 +5,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from cases.http.params import ReasonOut
+from cases.limits import MAX_INT32, TEXTS, length, lines, plausible
+from cases.services.deadlines import DeadlineView
 from workflows import MAX_AMOUNT
+from workflows.fields import FIRST_YEAR, LAST_YEAR
 
 Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
-# Row ids in paths: the columns are 32-bit INTEGERs, so anything larger is bad input.
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-FiscalYear = Annotated[int, Field(strict=True, ge=2000, le=2100)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-
-
-# Free text in a query string: PostgreSQL's text columns cannot hold a NUL character.
-QueryText = Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")]
+FiscalYear = Annotated[int, Field(strict=True, ge=FIRST_YEAR, le=LAST_YEAR)]
+# Texts: as long as their column and as many lines as the length table says (cases.limits).
+Title = Annotated[str, length("title", 1), lines("title")]
+TransitionComment = Annotated[str, length("transition_comment"), lines("transition_comment")]
+DocumentNote = Annotated[str, length("document_note"), lines("document_note")]
+CommentBody = Annotated[str, length("comment", 1), lines("comment")]
+SubmittedAt = Annotated[AwareDatetime, AfterValidator(plausible)]
 
 
 def refuse_nul(value: object) -> object:
@@ -44,39 +54,6 @@ class Strict(BaseModel):
     @classmethod
     def _no_nul(cls, data: object) -> object:
         return refuse_nul(data)
-
-
-class ReasonOut(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    reasons: list[ReasonOut]
-
-
-class ErrorOut(BaseModel):
-    """Every error the API answers: a stable ``code``, a message, and every reason."""
-
-    detail: ErrorDetail
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    # Errors are JSON even where the success is not (the plain-text diagram).
-    status: {"model": ErrorOut, "description": description, "content": {"application/json": {}}}
-    for status, description in (
-        (401, "Not logged in, or the token expired"),
-        (403, "The role may not, or four eyes forbids"),
-        (404, "Unknown case, document, trigger, workflow or notification"),
-        (409, "Wrong state, stale version or closed case"),
-        (413, "Request or file too large"),
-        (415, "Not a PDF, JPEG or PNG"),
-        (422, "Bad input or unmet guards, with every reason"),
-        (429, "Too many failed logins"),
-    )
-}
 
 
 class TokenOut(BaseModel):
@@ -149,26 +126,16 @@ class WorkflowOut(BaseModel):
 
 
 class CaseCreate(Strict):
-    workflow: Annotated[str, StringConstraints(max_length=64)]
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    workflow: Annotated[str, StringConstraints(max_length=TEXTS["workflow"].max_length)]
+    title: Title
     fiscal_year: FiscalYear
     amount: Amount
     applicant: dict[str, Any] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
-    submitted_at: datetime | None = Field(
-        default=None, description="Back-dated registration (kabid, admin); needs a time zone."
+    submitted_at: SubmittedAt | None = Field(
+        default=None, description=f"Back-dated registration (kabid, admin); needs a time zone, "
+        f"in {FIRST_YEAR}–{LAST_YEAR} and not in the future."
     )
-
-
-class DeadlineOut(BaseModel):
-    """The open deadline of a case: who must act (role), by when, and whether it is late."""
-
-    state: str
-    role: str
-    due_date: date
-    due_at: datetime
-    overdue: bool
-    working_days_overdue: int
 
 
 class CaseSummary(BaseModel):
@@ -185,7 +152,9 @@ class CaseSummary(BaseModel):
     assignee: str | None
     created_at: datetime
     updated_at: datetime
-    deadline: DeadlineOut | None = None
+    # The read model's view of it (cases.views), shown as it is: no mirror to keep in step.
+    deadline: DeadlineView | None = Field(default=None, description=(
+        "The open deadline of a case: who must act (role), by when, and whether it is late."))
 
 
 class CasesPage(BaseModel):
@@ -235,22 +204,23 @@ class CaseDetail(CaseSummary):
 
 
 class TransitionIn(Strict):
-    version: Annotated[int, Field(strict=True, ge=1)]
-    comment: Text = ""
+    version: Annotated[int, Field(strict=True, ge=1, le=MAX_INT32)]
+    comment: TransitionComment = ""
     data: dict[str, Any] = Field(default_factory=dict)
 
 
 class CheckIn(Strict):
     valid: Annotated[bool, Field(strict=True)]
-    note: Text = ""
+    note: DocumentNote = ""
 
 
 class AssignIn(Strict):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    username: Annotated[str, StringConstraints(min_length=1,
+                                               max_length=TEXTS["username"].max_length)]
 
 
 class CommentIn(Strict):
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    body: CommentBody
 
 
 class CommentOut(BaseModel):
@@ -285,21 +255,10 @@ class AuditEntryOut(BaseModel):
     prev_hash: str
 
 
-class AuditVerifyOut(BaseModel):
-    ok: bool
-    entries: int
-    cases: int
-    broken_entry_id: int | None
-    broken_case: str | None
-    broken_seq: int | None
-    problem: str
-
-
 class UserIn(Strict):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                max_length=200)]
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = ""
+    username: Annotated[str, length("username", 1), lines("username")]
+    full_name: Annotated[str, length("full_name", 1), lines("full_name")]
+    email: Annotated[str, length("email"), lines("email")] = ""
     roles: list[Annotated[str, StringConstraints(max_length=16)]] = Field(max_length=5)
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from cases.api import presenters, schemas
-from cases.api.deps import CurrentActor
+from cases.http.deps import CurrentActor
 from workflows import DEFINITIONS, get_definition, mermaid
 
 router = APIRouter(tags=["workflows"])

@@ -14,12 +14,13 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from cases import audit
-from cases.db import write_transaction
 from cases.errors import BadInput, NotFound, PayloadTooLarge, UnsupportedFileType
-from cases.models import Document, DocumentBlob
+from cases.limits import checked_text
+from cases.models import Case, Document, DocumentBlob
 from cases.permissions import require
-from cases.services.cases import ensure_open, get_case, lock_case, touch
-from cases.services.context import Ctx
+from cases.repository import CaseRepository
+from cases.unit_of_work import unit_of_work
+from infra.context import Ctx
 from workflows import DocumentStatus, get_definition
 
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -46,11 +47,9 @@ def safe_filename(name: str | None, ext: str) -> str:
     return f"{stem or 'dokumen'}{ext}"
 
 
-def upload_document(
-    ctx: Ctx, case_id: int, kind: str, filename: str | None, content: bytes, max_bytes: int
-) -> Document:
-    require(ctx.actor, "upload_document")
-    case = get_case(ctx.session, case_id)
+def _checked_upload(case: Case, kind: str, content: bytes, max_bytes: int) -> tuple[str, str]:
+    """The content type and extension of an upload of ``kind`` to ``case``, or its refusal:
+    a kind the workflow does not know, an empty or oversized file, a type not accepted."""
     definition = get_definition(case.workflow)
     if definition.document(kind) is None:
         known = ", ".join(d.code for d in definition.documents)
@@ -60,22 +59,31 @@ def upload_document(
         raise BadInput("Berkas kosong", "empty_file")
     if len(content) > max_bytes:
         raise PayloadTooLarge(f"Ukuran melebihi {max_bytes // (1024 * 1024)} MB", "file_too_large")
-    content_type, ext = sniff(content)
-    with write_transaction(ctx.session) as session:
-        case = lock_case(session, case_id)
-        ensure_open(case)
+    return sniff(content)
+
+
+def upload_document(
+    ctx: Ctx, case_id: int, kind: str, filename: str | None, content: bytes, max_bytes: int
+) -> Document:
+    """Store an upload of ``kind`` on an open case; its type is read from its bytes, checked
+    before the write lock is taken."""
+    require(ctx.actor, "upload_document")
+    case = CaseRepository(ctx.session).get(case_id)
+    content_type, ext = _checked_upload(case, kind, content, max_bytes)
+    with unit_of_work(ctx) as uow:
+        case = uow.cases.lock_open(case_id)
         doc = Document(
             case_id=case_id, kind=kind, filename=safe_filename(filename, ext),
             content_type=content_type, size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
             uploaded_by=ctx.actor.user_id, uploaded_at=ctx.now,
         )
-        session.add(doc)
-        session.flush()
+        uow.session.add(doc)
+        uow.session.flush()
         assert doc.id is not None
-        session.add(DocumentBlob(document_id=doc.id, content=content))
-        touch(case, ctx.now)
-        audit.append(session, case, actor=ctx.actor, action="document_added", at=ctx.now,
+        uow.session.add(DocumentBlob(document_id=doc.id, content=content))
+        uow.cases.touch(case, ctx.now)
+        audit.append(uow.session, case, actor=ctx.actor, action="document_added", at=ctx.now,
                      payload={"document_id": doc.id, "kind": kind, "sha256": doc.sha256,
                               "size": doc.size, "filename": doc.filename})
     return doc
@@ -84,19 +92,18 @@ def upload_document(
 def check_document(ctx: Ctx, case_id: int, document_id: int, valid: bool, note: str) -> Document:
     """Mark a document valid or invalid; an invalid one needs a note saying why."""
     require(ctx.actor, "check_document")
-    note = note.strip()
+    note = checked_text("note", "document_note", note)
     if not valid and not note:
         raise BadInput("Catatan wajib diisi bila dokumen tidak sah", "missing_note")
-    with write_transaction(ctx.session) as session:
-        case = lock_case(session, case_id)
-        ensure_open(case)
-        doc = _document(session, case_id, document_id)
+    with unit_of_work(ctx) as uow:
+        case = uow.cases.lock_open(case_id)
+        doc = _document(uow.session, case_id, document_id)
         doc.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID
         doc.note = note
         doc.checked_by = ctx.actor.user_id
         doc.checked_at = ctx.now
-        touch(case, ctx.now)
-        audit.append(session, case, actor=ctx.actor, action="document_checked", at=ctx.now,
+        uow.cases.touch(case, ctx.now)
+        audit.append(uow.session, case, actor=ctx.actor, action="document_checked", at=ctx.now,
                      comment=note, payload={"document_id": document_id, "kind": doc.kind,
                                             "status": doc.status})
     return doc

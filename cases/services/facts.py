@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from cases.db import table_of
 from cases.models import Budget, Case, Document
-from workflows import CaseFacts, CaseState, DocumentStatus, Reason, get_definition
+from infra.db import table_of
+from workflows import CaseFacts, DocumentStatus, Reason, WorkflowDefinition, get_definition
+from workflows.warnings import History, warnings_for
 
-COMMITTED_STATES = (CaseState.APPROVED, CaseState.PAID, CaseState.REPORTED)
 _RANK = {DocumentStatus.VALID: 2, DocumentStatus.UNCHECKED: 1, DocumentStatus.INVALID: 0}
 
 
@@ -39,11 +39,13 @@ def document_statuses(session: Session, case_id: int) -> dict[str, DocumentStatu
 
 
 def committed_amount(session: Session, workflow: str, fiscal_year: int) -> int:
+    """What cases of ``workflow`` hold against the year's budget: the approved amounts of
+    those in a state that commits budget (``StateSpec.commits_budget``)."""
     total = session.exec(
         select(func.coalesce(func.sum(Case.approved_amount), 0)).where(
             Case.workflow == workflow,
             Case.fiscal_year == fiscal_year,
-            col(Case.state).in_(COMMITTED_STATES),
+            col(Case.state).in_(get_definition(workflow).committed_states()),
         )
     ).one()
     return int(total or 0)
@@ -64,8 +66,16 @@ def budget_remaining(
 
 
 def has_overdue_report(session: Session, case: Case, today: date) -> bool:
-    """Does the recipient hold an earlier paid grant whose report (LPJ) is past due?"""
-    rule = get_definition(case.workflow).deadline(CaseState.PAID)
+    """Does the recipient hold an earlier case, left in a state that owes their report
+    (``StateSpec.owes_report``), whose report is past due?"""
+    definition = get_definition(case.workflow)
+    return any(_report_overdue(session, case, state, today)
+               for state in definition.report_owing_states())
+
+
+def _report_overdue(session: Session, case: Case, state: str, today: date) -> bool:
+    """Is an earlier case of the recipient in ``state`` past the day its report was due?"""
+    rule = get_definition(case.workflow).deadline(state)
     if rule is None or rule.next_year_on is None:
         return False
     month, day = rule.next_year_on
@@ -73,7 +83,7 @@ def has_overdue_report(session: Session, case: Case, today: date) -> bool:
         select(Case.fiscal_year).where(
             Case.workflow == case.workflow,
             Case.applicant_name == case.applicant_name,
-            Case.state == CaseState.PAID,
+            Case.state == state,
             Case.id != case.id,
         )
     ).all()
@@ -81,22 +91,28 @@ def has_overdue_report(session: Session, case: Case, today: date) -> bool:
 
 
 def case_flags(session: Session, case: Case) -> list[Reason]:
-    """Warnings for the people deciding, not guards: a grant is "not continuous every year"
-    (Permendagri 32/2011), so a grant to the same recipient last year is pointed out."""
-    if case.workflow != "grant":
+    """Warnings for the people deciding, not guards: those the case's workflow names
+    (``WorkflowDefinition.warnings``), over the facts they read."""
+    definition = get_definition(case.workflow)
+    if not definition.warnings:
         return []
-    last_year = session.exec(
+    previous = (_previous_year_reference(session, case, definition)
+                if "previous_year_grant" in definition.warnings else None)
+    return warnings_for(definition, History(case.fiscal_year, previous))
+
+
+def _previous_year_reference(
+    session: Session, case: Case, definition: WorkflowDefinition
+) -> str | None:
+    """The reference of the recipient's case of the year before that holds budget, if any."""
+    return session.exec(
         select(Case.reference).where(
             Case.workflow == case.workflow,
             Case.applicant_name == case.applicant_name,
             Case.fiscal_year == case.fiscal_year - 1,
-            col(Case.state).in_(COMMITTED_STATES),
+            col(Case.state).in_(definition.committed_states()),
         )
     ).first()
-    if last_year is None:
-        return []
-    return [Reason("previous_year_grant",
-                   f"penerima juga mendapat hibah tahun {case.fiscal_year - 1} ({last_year})")]
 
 
 def _guarded_here(case: Case, guard: str) -> bool:
@@ -119,6 +135,7 @@ def build_facts(
         state=case.state,
         registered_by=case.registered_by,
         reviewed_by=case.reviewed_by,
+        approved_by=case.approved_by,
         amount=case.amount,
         recommended_amount=case.recommended_amount,
         approved_amount=case.approved_amount,

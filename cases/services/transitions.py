@@ -8,25 +8,25 @@ from datetime import datetime
 import structlog
 
 from cases import audit
-from cases.db import write_transaction
 from cases.errors import BadInput, Conflict
-from cases.events import CaseTransitioned, publish
+from cases.events import CaseTransitioned, OpenedDeadline
 from cases.models import Case
+from cases.repository import json_ready
 from cases.services import counts
-from cases.services.cases import json_ready, lock_case, write_case
-from cases.services.context import Ctx
-from cases.services.deadlines import close_deadlines, open_deadline
 from cases.services.facts import build_facts
-from workflows import DocumentStatus, Evaluation, InvalidInput, Outcome, get_engine
+from cases.unit_of_work import unit_of_work
+from infra.context import Ctx
+from workflows import (
+    DocumentStatus,
+    Evaluation,
+    InvalidInput,
+    Outcome,
+    TransitionInput,
+    WorkflowEngine,
+    get_engine,
+)
 
 log = structlog.get_logger(__name__)
-
-# Columns a transition may write; anything else a workflow records goes into ``case.data``.
-CASE_COLUMNS = frozenset({
-    "tier", "recommended_amount", "approved_amount", "approved_by", "reviewed_by",
-    "sp2d_number", "paid_at", "paid_amount", "spent_amount", "refunded_amount",
-    "nphd_number", "nphd_date",
-})
 
 
 def available_transitions(
@@ -38,55 +38,71 @@ def available_transitions(
     return get_engine(case.workflow).evaluate(facts, ctx.actor)
 
 
-def fire_transition(
-    ctx: Ctx,
-    case_id: int,
-    trigger: str,
-    *,
-    version: int,
-    comment: str = "",
-    data: Mapping[str, object] | None = None,
-) -> Case:
+def fire_transition(ctx: Ctx, case_id: int, trigger: str, *, version: int, comment: str = "",
+                    data: Mapping[str, object] | None = None) -> Case:
     """Move a case along ``trigger``. Raises the domain's refusals, or Conflict when stale.
 
     Everything happens under the case's write lock, including refusing an unknown trigger or
     bad input: reading the workflow first, outside it, cost a transaction of its own."""
-    with write_transaction(ctx.session) as session:
-        case = lock_case(session, case_id)
+    with unit_of_work(ctx) as uow:
+        case = uow.cases.lock(case_id)
         engine = get_engine(case.workflow)
-        engine.spec(trigger)
-        try:
-            given = engine.parse_input(trigger, comment, dict(data or {}))
-        except InvalidInput as exc:
-            raise BadInput(exc.message, "invalid_input", exc.reasons) from None
-        if case.version != version:
-            raise Conflict(
-                f"Berkas {case.reference} telah berubah (versi {case.version}, bukan {version})",
-                "stale_version",
-            )
-        facts = build_facts(session, case, ctx.now, ctx.tz, lock_budget=trigger == "approve")
+        spec = engine.spec(trigger)  # an unknown trigger is refused before its input
+        given = _parse_input(engine, trigger, comment, data)
+        _check_version(case, version)
+        # A transition that spends budget locks it before its guards read what remains.
+        facts = build_facts(uow.session, case, ctx.now, ctx.tz, lock_budget=spec.locks_budget)
         outcome = engine.fire(trigger, facts, ctx.actor, given)
-        write_case(session, case, _changes(case, outcome, ctx.now))
+        uow.cases.write(case, _changes(case, outcome, engine.case_columns, ctx.now))
         audit.append(
-            session, case, actor=ctx.actor, action="transition", at=ctx.now,
+            uow.session, case, actor=ctx.actor, action="transition", at=ctx.now,
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
             payload={"trigger": trigger, "data": json_ready(outcome.changes)},
         )
-        close_deadlines(session, case_id, ctx.now, trigger)
-        deadline = open_deadline(session, case, ctx.now, ctx.calendar)
-        publish(session, CaseTransitioned(case, ctx.actor, ctx.now, deadline, trigger,
-                                          outcome.source, outcome.dest))
-        counts.moved(session, case.workflow, outcome.source, outcome.dest)
+        uow.deadlines.close(case_id, ctx.now, trigger)
+        deadline = uow.deadlines.open(case, ctx.now, ctx.calendar)
+        uow.emit(_transitioned(ctx, case, trigger, outcome, deadline))
+        counts.moved(uow.session, case.workflow, outcome.source, outcome.dest)
     log.info("case.transition", case_id=case.id, reference=case.reference, trigger=trigger,
              source=outcome.source, dest=outcome.dest, actor=ctx.actor.username)
     return case
 
 
-def _changes(case: Case, outcome: Outcome, now: datetime) -> dict[str, object]:
-    """The columns the transition writes: the outcome's own, anything else it records under
-    ``data``, the new state and a new version (a form opened before it is now stale)."""
-    values: dict[str, object] = {k: v for k, v in outcome.changes.items() if k in CASE_COLUMNS}
-    extra = {k: v for k, v in outcome.changes.items() if k not in CASE_COLUMNS}
+def _transitioned(ctx: Ctx, case: Case, trigger: str, outcome: Outcome,
+                  deadline: OpenedDeadline | None) -> CaseTransitioned:
+    assert case.id is not None
+    return CaseTransitioned(
+        case_id=case.id, reference=case.reference, title=case.title,
+        applicant_name=case.applicant_name, assignee_id=case.assignee_id,
+        workflow=case.workflow, actor=ctx.actor, at=ctx.now, deadline=deadline,
+        trigger=trigger, source=outcome.source, dest=outcome.dest)
+
+
+def _parse_input(engine: WorkflowEngine, trigger: str, comment: str,
+                 data: Mapping[str, object] | None) -> TransitionInput:
+    try:
+        return engine.parse_input(trigger, comment, dict(data or {}))
+    except InvalidInput as exc:
+        raise BadInput(exc.message, "invalid_input", exc.reasons) from None
+
+
+def _check_version(case: Case, version: int) -> None:
+    """Refuse a form opened on an older version of the case."""
+    if case.version != version:
+        raise Conflict(
+            f"Berkas {case.reference} telah berubah (versi {case.version}, bukan {version})",
+            "stale_version",
+        )
+
+
+def _changes(
+    case: Case, outcome: Outcome, columns: frozenset[str], now: datetime
+) -> dict[str, object]:
+    """The columns the transition writes: the outcome's values that its workflow keeps in
+    ``columns`` (``WorkflowEngine.case_columns``), anything else it records under ``data``,
+    the new state and a new version (a form opened before it is now stale)."""
+    values: dict[str, object] = {k: v for k, v in outcome.changes.items() if k in columns}
+    extra = {k: v for k, v in outcome.changes.items() if k not in columns}
     if extra:
         values["data"] = {**case.data, **json_ready(extra)}
     values.update(state=outcome.dest, version=case.version + 1, updated_at=now)

@@ -1,22 +1,33 @@
-"""Users: creation, login, and turning a token's user into an :class:`Actor`."""
+"""Users: creation, login, sessions that end when they should, and the admins' user acts.
+
+Every token carries the user's ``token_version``; a logout, a password change or reset,
+deactivation and a role change raise it (one atomic ``UPDATE``), which ends every token and
+page session of that user at once (issue 11).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 import structlog
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from cases.db import table_of, write_transaction
-from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound, TooManyAttempts
-from cases.models import LoginFailure, User
+from cases import system_audit
+from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound
+from cases.limits import checked_texts
+from cases.models import User
 from cases.permissions import require
-from cases.security import hash_password, verify_password
-from cases.services.context import Ctx
+from cases.services.login import LoggedIn, admit, remember
+from cases.unit_of_work import unit_of_work
+from infra import security
+from infra.context import Ctx
+from infra.db import table_of
+from infra.unit_of_work import UnitOfWork
 from workflows import Actor, Role
 
 log = structlog.get_logger(__name__)
@@ -24,9 +35,11 @@ USERNAME = re.compile(r"[A-Za-z0-9._]{1,64}")
 
 VALID_ROLES = frozenset(r.value for r in Role)
 
-
 # Statements of the request path are built once (see ``make bench``).
 _USERS = table_of(User)
+_END_SESSIONS = (update(_USERS).where(_USERS.c.id == bindparam("b_id"))
+                 .values(token_version=_USERS.c.token_version + 1)
+                 .returning(_USERS.c.token_version))
 
 
 def to_actor(user: User) -> Actor:
@@ -34,38 +47,53 @@ def to_actor(user: User) -> Actor:
     return Actor(user.id, user.username, frozenset(user.roles), user.full_name)
 
 
-def create_user(
-    session: Session,
-    *,
-    username: str,
-    full_name: str,
-    email: str,
-    roles: Iterable[str],
-    password: str,
-    now: datetime,
-) -> User:
-    """Register a user; roles must be known and the username free."""
-    roles = sorted(set(roles))
-    unknown = [r for r in roles if r not in VALID_ROLES]
-    if not roles or unknown:
-        raise BadInput(f"Peran tidak dikenal: {unknown or 'kosong'}", "unknown_role")
+def create_user(session: Session, *, username: str, full_name: str, email: str,
+                roles: Iterable[str], password: str, now: datetime) -> User:
+    """Register a user without a login (``berkas users create``, the demo); roles must be
+    known and the username free. Recorded in the system chain as done by the system."""
+    password_hash = _new_hash(password, username)
+    with UnitOfWork(session):
+        user = _add_user(session, username=username, full_name=full_name, email=email,
+                         roles=roles, password_hash=password_hash, now=now)
+        system_audit.record(session, actor=None, action="user_created", at=now,
+                            target=username, payload={"roles": user.roles})
+    return user
+
+
+def _new_hash(password: str, username: str) -> str:
+    """Check a new account's username and password, and hash the password: argon2 is slow
+    on purpose, so this runs before (outside) the write transaction and its lock."""
     _check_password(password)
     if not USERNAME.fullmatch(username):
         raise BadInput("Nama pengguna hanya huruf, angka, titik dan garis bawah (≤ 64)",
                        "invalid_username")
-    with write_transaction(session):
-        if session.exec(select(User.id).where(User.username == username)).first() is not None:
-            raise Conflict(f"Nama pengguna {username} sudah dipakai", "username_taken")
-        user = User(
-            username=username,
-            full_name=full_name,
-            email=email,
-            roles=roles,
-            password_hash=hash_password(password),
-            created_at=now,
-        )
-        session.add(user)
+    return security.hash_password(password)
+
+
+def _add_user(session: Session, *, username: str, full_name: str, email: str,
+              roles: Iterable[str], password_hash: str, now: datetime) -> User:
+    """Insert the user inside the caller's write transaction; every text is held to its
+    column (``cases.limits``), whichever entrypoint called."""
+    texts = checked_texts({"username": ("username", username), "full_name": ("full_name",
+                                                                              full_name),
+                           "email": ("email", email)})
+    username, full_name, email = texts["username"], texts["full_name"], texts["email"]
+    roles = _checked_roles(roles)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"Nama pengguna {username} sudah dipakai", "username_taken")
+    user = User(username=username, full_name=full_name, email=email, roles=roles,
+                password_hash=password_hash, created_at=now)
+    session.add(user)
+    session.flush()
     return user
+
+
+def _checked_roles(roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in VALID_ROLES]
+    if not roles or unknown:
+        raise BadInput(f"Peran tidak dikenal: {unknown or 'kosong'}", "unknown_role")
+    return roles
 
 
 def _check_password(password: str) -> None:
@@ -73,44 +101,9 @@ def _check_password(password: str) -> None:
         raise BadInput("Kata sandi minimal 8 karakter", "weak_password")
 
 
-LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5
+# --- login and its throttle -----------------------------------------------------------------
 
-
-def log_in(session: Session, username: str, password: str, now: datetime) -> User:
-    """Check a password, at most ``LOGIN_MAX_FAILURES`` wrong tries per username per
-    ``LOGIN_WINDOW`` (then 429 until the window passes); a success clears the count."""
-    if "\x00" in username or "\x00" in password:  # no such user; and unstorable as text
-        raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
-    since = now - LOGIN_WINDOW
-    with write_transaction(session):
-        failures = session.exec(
-            select(func.count()).select_from(LoginFailure).where(
-                LoginFailure.username == username, col(LoginFailure.at) > since)
-        ).one()
-        if failures >= LOGIN_MAX_FAILURES:
-            raise TooManyAttempts("Terlalu banyak percobaan masuk; coba lagi 15 menit lagi",
-                                  "too_many_attempts")
-        try:
-            user: User | None = authenticate(session, username, password)
-        except NotAuthenticated:
-            user = None
-        if user is not None:
-            session.execute(delete(LoginFailure).where(col(LoginFailure.username) == username))
-            log.info("user.login", username=user.username)
-            return user
-        session.execute(delete(LoginFailure).where(col(LoginFailure.at) <= since))
-        session.add(LoginFailure(username=username[:64], at=now))
-    log.info("user.login_failed", username=username[:64], recent_failures=failures + 1)
-    raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
-
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.exec(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        raise NotAuthenticated("Nama pengguna atau kata sandi salah", "invalid_credentials")
-    return user
+# --- sessions ---------------------------------------------------------------------------------
 
 
 def _inactive() -> NotAuthenticated:
@@ -126,17 +119,62 @@ def active_user(session: Session, user_id: int) -> User:
     return user
 
 
-_ACTOR = select(_USERS.c.username, _USERS.c.roles, _USERS.c.full_name,
-                _USERS.c.is_active).where(_USERS.c.id == bindparam("user_id"))
+_ACTOR = core_select(_USERS.c.username, _USERS.c.roles, _USERS.c.full_name,
+                     _USERS.c.is_active, _USERS.c.token_version
+                     ).where(_USERS.c.id == bindparam("user_id"))
 
 
-def active_actor(session: Session, user_id: int) -> Actor:
-    """:func:`active_user` as the actor of a request, from a plain row: the API asks this
-    on every call and needs nothing else of the user."""
+def session_actor(session: Session, user_id: int, version: int | None) -> Actor:
+    """The actor of a request whose token says ``user_id`` at ``version``, from a plain row:
+    refused if the user is inactive or the version was raised since the token was issued
+    (``version`` None: any, for callers that hold no token)."""
     row = session.connection().execute(_ACTOR, {"user_id": user_id}).first()
     if row is None or not row.is_active:
         raise _inactive()
+    if version is not None and row.token_version != version:
+        raise NotAuthenticated("Sesi telah diakhiri; silakan masuk lagi", "token_revoked")
     return Actor(user_id, row.username, frozenset(row.roles), row.full_name)
+
+
+def active_actor(session: Session, user_id: int) -> Actor:
+    """The active user ``user_id`` as an actor, for use cases started without a token."""
+    return session_actor(session, user_id, None)
+
+
+def _end_sessions(session: Session, user_id: int) -> int:
+    """Raise the user's token version inside the caller's transaction; the new version."""
+    return int(session.connection().execute(_END_SESSIONS, {"b_id": user_id}).scalar_one())
+
+
+def log_out(session: Session, user_id: int) -> None:
+    """End every token and page session of the user (all their devices)."""
+    with UnitOfWork(session):
+        _end_sessions(session, user_id)
+    log.info("user.logout", user_id=user_id)
+
+
+def change_password(ctx: Ctx, current: str, new: str, address: str) -> LoggedIn:
+    """The user changes their own password: the current one is checked under the login
+    throttle (a stolen session cannot guess it freely), and every session ends, this one
+    included; the caller gets the version its fresh token must carry."""
+    _check_password(new)
+    account = admit(ctx.session, ctx.actor.username, address, ctx.now)
+    if account is None or not security.verify_password(account.password_hash, current):
+        log.info("user.password_change_refused", username=ctx.actor.username, address=address)
+        raise BadInput("Kata sandi saat ini salah", "wrong_password")
+    new_hash = security.hash_password(new)  # slow on purpose: before the write lock
+    with unit_of_work(ctx) as uow:
+        uow.session.connection().execute(update(_USERS).where(_USERS.c.id == account.id)
+                                     .values(password_hash=new_hash))
+        version = _end_sessions(uow.session, account.id)
+        remember(uow.session, account.username, address, ctx.now)
+        system_audit.record(uow.session, actor=ctx.actor, action="password_changed", at=ctx.now,
+                            target=account.username)
+    log.info("user.password_changed", username=account.username)
+    return LoggedIn(account.id, account.username, account.full_name, version)
+
+
+# --- the admins' acts -----------------------------------------------------------------------
 
 
 class Names(NamedTuple):
@@ -168,32 +206,66 @@ def register_user(ctx: Ctx, *, username: str, full_name: str, email: str,
                   roles: Iterable[str], password: str) -> User:
     """An admin adds an account (the CLI's ``users create`` does the same without a login)."""
     require(ctx.actor, "manage_users")
-    user = create_user(ctx.session, username=username.strip(), full_name=full_name.strip(),
-                       email=email.strip(), roles=roles, password=password, now=ctx.now)
+    username = username.strip()
+    password_hash = _new_hash(password, username)
+    with unit_of_work(ctx) as uow:
+        user = _add_user(uow.session, username=username, full_name=full_name.strip(),
+                         email=email.strip(), roles=roles, password_hash=password_hash,
+                         now=ctx.now)
+        system_audit.record(uow.session, actor=ctx.actor, action="user_created", at=ctx.now,
+                            target=username, payload={"roles": user.roles})
     log.info("user.created", username=user.username, roles=user.roles, actor=ctx.actor.username)
     return user
 
 
 def set_active(ctx: Ctx, user_id: int, active: bool) -> User:
-    """Deactivate (or reactivate) an account; its tokens and sessions stop working at once,
-    because every request reads the user anew. Admins cannot lock themselves out."""
+    """Deactivate (or reactivate) an account. Deactivation ends its sessions, and they stay
+    ended after a reactivation. Admins cannot lock themselves out."""
     require(ctx.actor, "manage_users")
     if user_id == ctx.actor.user_id and not active:
         raise BadInput("Anda tidak dapat menonaktifkan akun sendiri", "cannot_deactivate_self")
-    with write_transaction(ctx.session) as session:
-        user = _user(session, user_id)
+    with unit_of_work(ctx) as uow:
+        user = _user(uow.session, user_id)
         user.is_active = active
+        if not active:
+            _end_sessions(uow.session, user_id)
+        system_audit.record(uow.session, actor=ctx.actor, at=ctx.now, target=user.username,
+                            action="user_activated" if active else "user_deactivated")
     log.info("user.active", username=user.username, active=active, actor=ctx.actor.username)
     return user
 
 
 def reset_password(ctx: Ctx, user_id: int, password: str) -> User:
+    """An admin sets a user's password; every session of that user ends."""
     require(ctx.actor, "manage_users")
     _check_password(password)
-    with write_transaction(ctx.session) as session:
-        user = _user(session, user_id)
-        user.password_hash = hash_password(password)
+    password_hash = security.hash_password(password)  # slow on purpose: before the write lock
+    with unit_of_work(ctx) as uow:
+        user = _user(uow.session, user_id)
+        user.password_hash = password_hash
+        _end_sessions(uow.session, user_id)
+        system_audit.record(uow.session, actor=ctx.actor, action="password_reset", at=ctx.now,
+                            target=user.username)
     log.info("user.password_reset", username=user.username, actor=ctx.actor.username)
+    return user
+
+
+def change_roles(ctx: Ctx, user_id: int, roles: Iterable[str]) -> User:
+    """An admin replaces a user's roles; their sessions end, so no token keeps a role it
+    lost. An admin cannot take the admin role from themselves (nobody could give it back)."""
+    require(ctx.actor, "manage_users")
+    wanted = _checked_roles(roles)
+    if user_id == ctx.actor.user_id and Role.ADMIN.value not in wanted:
+        raise BadInput("Anda tidak dapat mencabut peran admin dari akun sendiri",
+                       "cannot_demote_self")
+    with unit_of_work(ctx) as uow:
+        user = _user(uow.session, user_id)
+        old, user.roles = list(user.roles), wanted
+        _end_sessions(uow.session, user_id)
+        system_audit.record(uow.session, actor=ctx.actor, action="roles_changed", at=ctx.now,
+                            target=user.username, payload={"old": old, "new": wanted})
+    log.info("user.roles", username=user.username, old=old, new=wanted,
+             actor=ctx.actor.username)
     return user
 
 

@@ -93,6 +93,15 @@ class Api:
         return self.post(who, f"/api/cases/{case_id}/transitions/{trigger}",
                          json={"version": version, "comment": comment, "data": data or {}})
 
+    def audit_check(self, who: str = "admin") -> dict[str, Any]:
+        """Run a whole-log audit check; TestClient returns once its background task (the
+        check itself) has finished, so the result is there."""
+        started = self.post(who, "/api/audit/checks")
+        assert started.status_code == 202, started.text
+        report: dict[str, Any] = self.get(who, f"/api/audit/checks/{started.json()['id']}").json()
+        assert report["status"] in ("ok", "broken"), report
+        return report
+
     def set_budget(self, workflow: str, amount: int, who: str = "ahmad") -> None:
         response = self.put(who, f"/api/budgets/{workflow}/2026", json={"amount": amount})
         assert response.status_code == 200, response.text

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 import cases.services.transitions as transitions_service
 from app import cli
-from cases import audit
-from cases.runtime import Runtime
+from cases import audit_verify
+from infra.runtime import Runtime
 from tests.api.helpers import Api
-from tests.conftest import SECRET
+from tests.conftest import AUDIT_KEY, SECRET
 from tests.dbtools import drop_audit_guard, execute
 
 
@@ -49,14 +49,16 @@ def test_tampering_breaks_the_chain_and_verify_names_the_row(
     execute(runtime.engine, "UPDATE audit_entries SET comment = 'NIB benar' WHERE id = :id",
             id=row_id)
 
-    report = api.get("admin", "/api/audit/verify").json()
-    assert report["ok"] is False
-    assert (report["broken_entry_id"], report["broken_seq"]) == (row_id, 2)
-    assert report["broken_case"] == "MV-2026-0002"
+    report = api.audit_check()
+    assert (report["status"], report["ok"], report["problem_count"]) == ("broken", False, 1)
+    problem = report["problems"][0]
+    assert (problem["entry_id"], problem["seq"], problem["code"]) == (row_id, 2,
+                                                                     "entry_altered")
+    assert problem["reference"] == "MV-2026-0002"
     assert first != second
     broken = runner.invoke(cli, ["audit", "verify"])
     assert broken.exit_code == 1
-    assert f"id={row_id}" in broken.output
+    assert f"entri id={row_id}" in broken.output
     assert "MV-2026-0002" in broken.output
 
 
@@ -67,9 +69,9 @@ def test_a_removed_entry_is_found_by_its_missing_sequence(api: Api, runtime: Run
     drop_audit_guard(runtime.engine)
     execute(runtime.engine, "DELETE FROM audit_entries WHERE case_id = :case AND seq = 2",
             case=case_id)
-    report = api.get("admin", "/api/audit/verify").json()
-    assert (report["ok"], report["broken_seq"]) == (False, 3)
-    assert "missing" in report["problem"]
+    problem = api.audit_check()["problems"][0]
+    assert (problem["code"], problem["seq"]) == ("entry_missing", 3)
+    assert "hilang" in problem["message"]
 
 
 def test_a_failing_audit_write_rolls_the_transition_back(
@@ -114,14 +116,15 @@ def test_parallel_verify_agrees_and_finds_the_same_broken_entry(
         api.fire("fajar", case_id, "return_for_revision", comment="NIB")
     url = runtime.engine.url.render_as_string(hide_password=False)
     with runtime.sessions() as session:
-        assert audit.verify_parallel(url, 2) == audit.verify(session)
+        assert audit_verify.verify_parallel(url, AUDIT_KEY, 2) == audit_verify.verify(
+            session, AUDIT_KEY)
     drop_audit_guard(runtime.engine)
     execute(runtime.engine, "UPDATE audit_entries SET comment = 'x' WHERE case_id = :c "
             "AND seq = 2", c=ids[2])
     with runtime.sessions() as session:
-        single = audit.verify(session)
+        single = audit_verify.verify(session, AUDIT_KEY)
     assert not single.ok
-    assert audit.verify_parallel(url, 2) == single
+    assert audit_verify.verify_parallel(url, AUDIT_KEY, 2) == single
     monkeypatch.setenv("BERKAS_DATABASE_URL", url)
     monkeypatch.setenv("BERKAS_SECRET_KEY", SECRET)
     result = CliRunner().invoke(cli, ["audit", "verify", "--workers", "2"])

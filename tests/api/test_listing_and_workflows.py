@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-from cases.runtime import Runtime
 from cases.services.counts import state_counts
+from infra.runtime import Runtime
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
 

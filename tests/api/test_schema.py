@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from fastapi.testclient import TestClient
 
-from cases.migrate import alembic_config
+from migrations.runner import alembic_config
 
 
 def test_models_and_migrations_do_not_drift(db_url: str) -> None:

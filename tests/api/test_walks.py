@@ -56,7 +56,7 @@ def test_media_case_walks_from_submitted_to_reported_with_four_eyes(api: Api) ->
     assert trail[0]["action"] == "case_created"
     assert [e["seq"] for e in trail] == list(range(1, len(trail) + 1))
     assert all(e["prev_hash"] == p["hash"] for p, e in itertools.pairwise(trail))
-    verify = api.get("admin", "/api/audit/verify").json()
+    verify = api.audit_check()
     assert verify["ok"] is True
     assert verify["entries"] == len(trail)
 

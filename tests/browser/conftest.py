@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from app import create_app
-from cases.config import Settings
+from infra.config import Settings
 from tests.conftest import PASSWORD, FakeClock, People
 from tests.servers import ThreadServer, free_port
 

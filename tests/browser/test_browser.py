@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from tests.api.helpers import MEDIA_REVIEW_DOCS, Api
 from tests.browser.conftest import Person
 from workflows import get_definition

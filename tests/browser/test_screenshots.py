@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from app import bootstrap, create_app
-from cases.config import Settings
 from cases.demo import DEMO_PASSWORD, load_demo
-from cases.migrate import upgrade
-from tests.conftest import SECRET, FakeClock
+from infra.config import Settings
+from migrations.runner import upgrade
+from tests.conftest import AUDIT_KEY, SECRET, FakeClock
 from tests.servers import ThreadServer, free_port
 
 SHOTS = (("/", "dashboard.png", "Tugas saya", "siti"),
@@ -26,12 +26,12 @@ SHOTS = (("/", "dashboard.png", "Tugas saya", "siti"),
 @pytest.fixture
 def demo_url(tmp_path: Path, clock: FakeClock) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    upgrade(url)
+    upgrade(url, audit_key=AUDIT_KEY)
     settings = Settings(env="test", database_url=url, secret_key=SECRET, scheduler=False,
                         port=free_port())
     runtime = bootstrap(settings, clock)
     with runtime.sessions() as session:
-        load_demo(session, clock())
+        load_demo(session, clock(), handlers=runtime.handlers)
     runtime.engine.dispose()
     with ThreadServer(create_app(settings, clock), settings.port) as server:
         yield server.url

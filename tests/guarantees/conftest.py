@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from app import create_app
-from cases.config import Settings
+from infra.config import Settings
 from tests.conftest import PASSWORD, FakeClock, People
 from tests.servers import ThreadServer, free_port
 

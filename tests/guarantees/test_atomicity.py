@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-import cases.services.transitions as transitions_service
+import notifications.handlers
+from cases import audit
 from cases.models import User
-from cases.runtime import Runtime
+from cases.repository import DeadlineRepository
 from cases.services.transitions import fire_transition
 from cases.services.users import to_actor
+from infra.runtime import Runtime
 from tests.api.helpers import Api
 
 
@@ -35,7 +37,16 @@ def snapshot(runtime: Runtime, case_id: int) -> dict[str, Any]:
         }
 
 
-@pytest.mark.parametrize("step", ["append", "close_deadlines", "open_deadline", "publish"])
+# Each step of a transition, and the notice its event's handler writes before the commit.
+STEPS: dict[str, tuple[object, str]] = {
+    "append": (audit, "append"),
+    "close_deadlines": (DeadlineRepository, "close"),
+    "open_deadline": (DeadlineRepository, "open"),
+    "notify": (notifications.handlers, "notify"),
+}
+
+
+@pytest.mark.parametrize("step", list(STEPS))
 def test_a_failure_before_commit_leaves_everything_as_it_was(
     api: Api, runtime: Runtime, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
@@ -47,8 +58,8 @@ def test_a_failure_before_commit_leaves_everything_as_it_was(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise Injected(step)
 
-    target = transitions_service.audit if step == "append" else transitions_service
-    monkeypatch.setattr(target, step, fail)
+    target, name = STEPS[step]
+    monkeypatch.setattr(target, name, fail)
     with runtime.sessions() as session:
         fajar = to_actor(session.exec(select(User).where(User.username == "fajar")).one())
         with pytest.raises(Injected):

@@ -9,14 +9,14 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from app import cli
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from tests.api.helpers import Api
 from tests.conftest import SECRET
 
 
 def count(runtime: Runtime, table: str) -> int:
     with runtime.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 def test_backup_then_restore_brings_back_the_cases_and_the_audit_verifies(
@@ -40,6 +40,6 @@ def test_backup_then_restore_brings_back_the_cases_and_the_audit_verifies(
     api.client.app.state.runtime.engine.dispose()  # type: ignore[attr-defined]
     restored = runner.invoke(cli, ["restore", "--yes", str(tmp_path / "berkas.backup")])
     assert restored.exit_code == 0, restored.output
-    assert f"Jejak audit utuh: {entries} entri, {cases} berkas." in restored.output
+    assert f"Jejak audit utuh: {entries} entri, {cases} berkas," in restored.output
     assert count(runtime, "cases") == cases
     assert api.case("rina", first)["state"] == "returned"

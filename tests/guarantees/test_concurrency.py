@@ -42,7 +42,7 @@ def test_twenty_clients_on_one_case_one_wins_the_rest_get_409(live_url: str, api
         "stale_version"}
     trail = api.get("siti", f"/api/cases/{case['id']}/audit").json()
     assert [e["to_state"] for e in trail if e["action"] == "transition"] == ["returned"]
-    assert api.get("admin", "/api/audit/verify").json()["ok"] is True
+    assert api.audit_check()["ok"] is True
 
 
 def test_twenty_clients_on_twenty_cases_all_succeed(live_url: str, api: Api) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlalchemy import text
 
-from cases.config import Settings
-from cases.runtime import Runtime
+from infra.config import Settings
+from infra.runtime import Runtime
 from tests.api.helpers import Api
 from tests.conftest import SECRET
 from tests.guarantees.conftest import token

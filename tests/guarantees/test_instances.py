@@ -18,10 +18,10 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from app import bootstrap
-from cases.config import Settings
 from cases.models import User
 from cases.services.cases import NewCase, create_case
 from cases.services.users import to_actor
+from infra.config import Settings
 from notifications.outbox import OutboxPolicy
 from tests.api.helpers import MEDIA_APPLICANT
 from tests.conftest import POSTGRES_URL, SECRET, FakeClock

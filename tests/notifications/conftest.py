@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from cases.config import Settings
+from infra.config import Settings
 from tests.servers import free_port
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -34,10 +34,20 @@ def _parse(raw: bytes) -> EmailMessage:
 
 @dataclass
 class Mailbox:
-    """What the SMTP server received: one entry per delivery, with its envelope."""
+    """What the SMTP server received: one entry per delivery, with its envelope.
+    ``refusals`` maps a recipient to the reply that refuses it (e.g. ``550 ...``)."""
 
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, _server: Any, _session: Any, envelope: Any,  # noqa: N802
+                          address: str, options: list[str]) -> str:
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
         with self.lock:

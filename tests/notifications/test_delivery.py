@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from cases.config import Settings
-from cases.runtime import Runtime
+from infra.config import Settings
+from infra.runtime import Runtime
 from notifications.mailer import SmtpSender
 from notifications.models import OutboxEmail
 from notifications.runner import run_reminders
@@ -18,8 +18,9 @@ from tests.notifications.conftest import SmtpServer, at
 from tests.servers import free_port
 
 
-class Crash(RuntimeError):
-    """Stands for the process dying between sending and recording it."""
+class Crash(BaseException):
+    """Stands for the process dying between sending and recording it: nothing in the process
+    catches it (a failure that is an ``Exception`` is recorded on its message instead)."""
 
 
 class CrashAfterFirstSend:

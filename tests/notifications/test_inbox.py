@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from notifications.runner import run_reminders
 from tests.api.helpers import MEDIA_REVIEW_DOCS, Api
 from tests.conftest import FakeClock

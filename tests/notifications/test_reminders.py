@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from email.message import EmailMessage
 
-from cases.runtime import Runtime
+from infra.runtime import Runtime
 from notifications.inbox import Channels
 from notifications.runner import run_digest, run_reminders
 from notifications.sweep import sweep
@@ -70,7 +70,7 @@ def test_a_late_case_is_chased_each_working_day_across_imlek_and_escalated_once(
     reminders = [e for e in trail if e["action"] == "reminder_sent"]
     assert len(reminders) == 7
     assert reminders[0]["actor"] == "sistem"
-    assert api.get("admin", "/api/audit/verify").json()["ok"] is True
+    assert api.audit_check()["ok"] is True
 
 
 def test_a_second_sweep_at_the_same_time_sends_nothing(

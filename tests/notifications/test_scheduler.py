@@ -9,7 +9,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 from fastapi.testclient import TestClient
 
 from app import create_app
-from cases.config import Settings
+from infra.config import Settings
 from notifications.scheduler import DIGEST_JOB, SWEEP_JOB
 from tests.api.helpers import Api
 from tests.conftest import FakeClock

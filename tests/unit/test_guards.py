@@ -41,6 +41,8 @@ CASES = [
     ("is_not_registrant", context("review"), context("review", registered_by=1), "same_actor"),
     ("is_not_reviewer", context("approve", reviewed_by=5),
      context("approve", reviewed_by=1), "same_actor"),
+    ("is_not_approver", context("pay", approved_by=5), context("pay", approved_by=1),
+     "same_actor"),
     ("has_gate_documents", context("review"), context("review", documents={}),
      "missing_document"),
     ("has_gate_documents", context("review"),
@@ -97,6 +99,30 @@ def test_every_registered_guard_is_tested_both_ways() -> None:
 def test_every_guard_named_by_a_workflow_exists() -> None:
     named = {g for d in DEFINITIONS.values() for t in d.transitions for g in t.guards}
     assert named <= set(GUARDS)
+
+
+# Separation of duties (docs/domain.md): each step of the main line refuses the previous
+# step's actor.
+FOUR_EYES = {"review": "is_not_registrant", "approve": "is_not_reviewer", "pay": "is_not_approver"}
+
+
+@pytest.mark.parametrize("workflow", sorted(DEFINITIONS))
+def test_each_main_line_step_refuses_whoever_took_the_step_before(workflow: str) -> None:
+    for trigger, guard in FOUR_EYES.items():
+        spec = DEFINITIONS[workflow].transition(trigger)
+        assert spec is not None
+        assert guard in spec.guards, (workflow, trigger)
+
+
+@pytest.mark.parametrize("workflow", sorted(DEFINITIONS))
+def test_pay_is_refused_to_the_approver_even_when_they_also_hold_the_treasurer_role(
+    workflow: str
+) -> None:
+    both = Actor(1, "ahmad", frozenset({"kadis", "treasurer"}))
+    mine = GUARDS["is_not_approver"].check(context("pay", workflow, both, approved_by=1))
+    assert [(r.code, r.forbids) for r in mine] == [("same_actor", True)]
+    assert "menyetujui" in mine[0].message
+    assert codes("is_not_approver", context("pay", workflow, both, approved_by=7)) == []
 
 
 def test_people_reasons_forbid_and_data_reasons_do_not() -> None:

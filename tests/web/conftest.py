@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import create_app
-from cases.config import Settings
+from infra.config import Settings
 from tests.conftest import FakeClock, People
 from tests.web.helpers import Pages
 

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from cases.api.deps import RuntimeDep, SessionDep
 from cases.errors import NotAuthenticated, TooManyAttempts
-from cases.security import issue_token
-from cases.services.users import log_in
+from cases.http.deps import RuntimeDep, SessionDep, client_of
+from cases.services.login import log_in
+from cases.services.users import log_out
+from infra.security import issue_token
 from web.render import page
 from web.session import (
     LOGIN_CSRF,
@@ -61,23 +62,26 @@ def login(
         return _login_page(request, next_url=target, username=username, status=403,
                            error="Formulir kedaluwarsa; silakan coba lagi.")
     try:
-        user = log_in(session, username.strip(), password, runtime.clock())
+        who = log_in(session, username.strip(), password, client_of(request, runtime),
+                     runtime.clock())
     except (NotAuthenticated, TooManyAttempts) as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 401
         return _login_page(request, next_url=target, username=username, status=status,
                            error=exc.message)
-    assert user.id is not None
     minutes = runtime.settings.token_minutes
-    response = redirect(target, f"Selamat datang, {user.full_name}.")
-    start_session(response, request,
-                  issue_token(user.id, runtime.settings.secret_key, runtime.clock(), minutes),
-                  minutes)
+    response = redirect(target, f"Selamat datang, {who.full_name}.")
+    token = issue_token(who.user_id, who.token_version, runtime.settings.secret_key,
+                        runtime.clock(), minutes)
+    start_session(response, request, token, minutes)
     response.delete_cookie(LOGIN_CSRF, path="/login")
     return response
 
 
 @router.post("/logout")
-def logout(_form: PostDep) -> Response:
+def logout(posted: PostDep) -> Response:
+    """Log out: the cookie goes, and every session of the user ends with it (a copy of the
+    cookie, another browser, an API token), since the token version is raised."""
+    log_out(posted.page.session, posted.page.actor.user_id)
     response = redirect("/login", "Anda telah keluar.")
     end_session(response)
     return response

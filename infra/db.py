@@ -1,11 +1,12 @@
-"""Engine and sessions. SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` for writers."""
+"""Engine and sessions. SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` for writers.
+
+Transactions are begun, committed and rolled back by the unit of work
+(:mod:`infra.unit_of_work`), which asks for a writer's BEGIN with :data:`WRITE_OPTION`."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, event
@@ -53,27 +54,21 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-@contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
-    """One use case, one transaction: everything inside commits together or not at all."""
-    if session.in_transaction():
-        session.rollback()
-    writers = _SQLITE_WRITERS.get(id(session.get_bind()))
-    with writers if writers is not None else nullcontext():
-        session.connection(execution_options={WRITE_OPTION: True})
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def writer_lock(bind: Engine | Connection) -> threading.Lock | None:
+    """This process's writer lock of a SQLite engine (see ``_SQLITE_WRITERS``), which a unit
+    of work (:mod:`infra.unit_of_work`) holds from its BEGIN to its end; None elsewhere."""
+    return _SQLITE_WRITERS.get(id(bind))
 
 
-def session_factory(engine: Engine) -> Any:
-    """A callable returning new sessions; objects stay readable after commit."""
+AUDIT_KEY_INFO = "berkas_audit_key"
+
+
+def session_factory(engine: Engine, audit_key: bytes) -> Any:
+    """A callable returning new sessions; objects stay readable after commit. Each carries
+    the audit key in ``info``, for the use cases that append to the audit log."""
 
     def _new() -> Session:
-        return Session(engine, expire_on_commit=False)
+        return Session(engine, expire_on_commit=False, info={AUDIT_KEY_INFO: audit_key})
 
     return _new
 

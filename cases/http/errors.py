@@ -19,18 +19,17 @@ from cases.errors import (
     NotAuthenticated,
     NotFound,
     PayloadTooLarge,
-    ServiceError,
     TooManyAttempts,
     UnsupportedFileType,
 )
 from workflows import (
+    BerkasError,
     GuardsUnmet,
     InvalidInput,
     NotPermitted,
     Reason,
     UnknownTrigger,
     UnknownWorkflow,
-    WorkflowError,
     WrongState,
 )
 
@@ -71,7 +70,7 @@ def status_of(exc: Exception) -> int:
 
 
 def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError | WorkflowError)
+    assert isinstance(exc, BerkasError)
     status = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(error_body(exc.code, exc.message, exc.reasons), status, headers=headers)
@@ -113,7 +112,6 @@ def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
 
         return respond
 
-    app.add_exception_handler(ServiceError, negotiated(_domain_error))
-    app.add_exception_handler(WorkflowError, negotiated(_domain_error))
+    app.add_exception_handler(BerkasError, negotiated(_domain_error))
     app.add_exception_handler(RequestValidationError, negotiated(_validation_error))
     app.add_exception_handler(StarletteHTTPException, negotiated(_http_error))
