@@ -7,12 +7,8 @@ stale or missing deadline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
 
 from cases.models import Deadline
 from workflows import Role
@@ -21,18 +17,6 @@ from workflows.deadlines import working_days_overdue
 
 # An assignee stands in for these roles' holders; other roles' deadlines go to every holder.
 ASSIGNABLE_ROLES = frozenset({Role.OFFICER, Role.KABID})
-
-_OPEN_OF = select(Deadline).where(col(Deadline.case_id).in_(bindparam("ids", expanding=True)),
-                                  col(Deadline.closed_at).is_(None))
-
-
-def open_deadlines(session: Session, case_ids: Iterable[int]) -> dict[int, Deadline]:
-    """The open deadline of each case, in one query."""
-    wanted = sorted(set(case_ids))
-    if not wanted:
-        return {}
-    return {d.case_id: d for d in session.exec(_OPEN_OF, params={"ids": wanted})}
-
 
 @dataclass(frozen=True, slots=True)
 class DeadlineView:

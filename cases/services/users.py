@@ -184,20 +184,6 @@ class Names(NamedTuple):
     full_name: str
 
 
-# Built once: every case response and case page names its people.
-_NAMES = (select(_USERS.c.id, _USERS.c.username, _USERS.c.full_name)
-          .where(_USERS.c.id.in_(bindparam("ids", expanding=True))))
-
-
-def names_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Names]:
-    """The names of the users ``ids`` (None skipped), from plain rows in one query."""
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    return {int(i): Names(username, full_name) for i, username, full_name
-            in session.connection().execute(_NAMES, {"ids": wanted})}
-
-
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.username))))
 
