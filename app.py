@@ -153,14 +153,16 @@ def demo(
     only_if_empty: Annotated[bool, typer.Option(help="Lewati bila sudah ada data")] = False,
 ) -> None:
     """Load the Balangan 2026 demo data and print the demo logins."""
-    from cases.demo import DEMO_PASSWORD, load_demo
-    from cases.demo import USERS as DEMO_USERS
+    from cases.demo import load_demo
+    from cases.demo_data import DEMO_PASSWORD
+    from cases.demo_data import USERS as DEMO_USERS
 
     settings = _settings()
     configure_logging(settings.model_copy(update={"log_level": "WARNING"}))
     with _runtime(settings) as runtime, runtime.sessions() as session:
         users = load_demo(session, runtime.clock(), only_if_empty=only_if_empty,
-                          handlers=runtime.handlers)
+                          handlers=runtime.handlers, calendar=runtime.calendar,
+                          tz=runtime.tz, parameters=runtime.settings.workflow_parameters)
     if users is None:
         typer.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         users = [(username, roles) for username, _, roles in DEMO_USERS]

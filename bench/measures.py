@@ -23,7 +23,7 @@ from app import bootstrap
 from bench.bare import raw_transition
 from bench.generate import NOW, SECRET
 from cases import audit_verify
-from cases.demo import DEMO_PASSWORD
+from cases.demo_data import DEMO_PASSWORD
 from cases.models import User
 from cases.services.listing import CaseQuery, list_cases
 from cases.services.transitions import fire_transition

@@ -1,106 +1,117 @@
-"""Demo data: a realistic Balangan 2026 set, made through the same use cases as real work.
+"""The demo: Diskominfo Balangan's fiscal year 2026, made through the same use cases as real work
+(its data, invented, is in :mod:`cases.demo_data`).
 
-Names of people are invented. Outlets and the PWI grant are spread over the states so that
-every screen has something to show. The data (outlets, amounts, who says what) is the demo's;
-the rules (the way to each state, which documents each step needs and whether they must be
-checked) come from the workflow definitions.
+Every screen has something to show: press companies and organisations registered as parties;
+the pagu entered by finance from the DPA and revised after the APBD-P; media partners in every
+state, one half-way through its termins; the PWI grant waiting for the Kadis under its Keputusan
+Bupati, with last year's grant behind it; another organisation's grant closed with an STS refund.
+The data (who, what, how much, which numbers) is the demo's; the rules (the way to each state,
+the documents each step needs, that they are MS) come from the workflow definitions, and every
+row is written by a service, as real work writes it.
+
+Time: everything is done at the demo's ``now`` (the runtime's clock). Cases whose story began
+earlier are entered by the kabid with their real submission date (``submitted_at``, as paper
+submissions are). The dates they record (DPA, SPK, BAST, SPM, SP2D, NPHD, STS) are the fiscal
+year's, never later than the demo's today: with an early clock (``BERKAS_CLOCK_START``) they
+fall on that day instead, and a contract still running ends at least a month after it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from cases.demo_data import (
+    BUDGETS,
+    DEMO_PASSWORD,
+    DEMO_PDF,
+    GRANT,
+    GRANTS,
+    MEDIA,
+    MEDIA_TITLES,
+    OUTLETS,
+    PAPER_DELAY_WORKING_DAYS,
+    PAPER_OUTLETS,
+    PARTIES,
+    PPH23_PERCENT,
+    PPN_PERCENT,
+    ROMAN,
+    TZ,
+    USERS,
+    Contract,
+    Grant,
+    Outlet,
+    Termin,
+)
 from cases.models import User
 from cases.services.budgets import set_budget
 from cases.services.cases import NewCase, create_case, get_case
 from cases.services.documents import check_document, upload_document
+from cases.services.parties import create_party
 from cases.services.transitions import fire_transition
 from cases.services.users import create_user, to_actor
-from infra.context import Ctx
+from infra.context import DEFAULT_CALENDAR, Ctx
 from infra.unit_of_work import NO_HANDLERS, HandlerTable
-from workflows import Actor, get_definition, path_to
+from workflows import Actor, get_definition
+from workflows.calendar import WorkingCalendar
+from workflows.definition import Parameters
 
-DEMO_PASSWORD = "berkas-demo-2026"  # noqa: S105 - printed to the user on purpose
-TZ = ZoneInfo("Asia/Makassar")
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" \
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
-USERS = (
-    ("rina", "Rina Handayani", ("officer",)),
-    ("fajar", "Fajar Ramadhan", ("officer",)),
-    ("siti", "Siti Norhayati", ("kabid",)),
-    ("ahmad", "Ahmad Fauzi", ("kadis",)),
-    ("dewi", "Dewi Lestari", ("treasurer",)),
-    ("admin", "Administrator Berkas", ("admin",)),
-)
-
-# (media name, company, type, Dewan Pers status, tier, proposed value, target state)
-OUTLETS = (
-    ("Balangan Pos", "PT Balangan Media Utama", "print", "factual", "A", 55_000_000, "reported"),
-    ("Paringin Today", "PT Paringin Kreasi Digital", "online", "factual", "A", 48_000_000, "paid"),
-    ("Radio Suara Balangan", "PT Radio Suara Balangan", "radio", "administrative", "B",
-     30_000_000, "approved"),
-    ("Banua Enam News", "PT Banua Enam Informasi", "online", "administrative", "B", 32_000_000,
-     "reviewed"),
-    ("Kalsel Satu", "PT Kalsel Satu Media", "online", "factual", "A", 45_000_000, "reviewed"),
-    ("Tabloid Juai", "CV Juai Pers Mandiri", "print", "in_process", "C", 15_000_000, "submitted"),
-    ("Halong Online", "PT Halong Warta Digital", "online", "in_process", "C", 12_000_000,
-     "submitted"),
-    ("Awayan FM", "PT Awayan Swara", "radio", "administrative", "B", 25_000_000, "returned"),
-    ("Lampihong Daily", "PT Lampihong Kabar", "online", "none", "C", 10_000_000, "rejected"),
-    ("Batumandi Ekspres", "PT Batumandi Ekspres", "print", "administrative", "B", 28_000_000,
-     "withdrawn"),
-    ("Tebing Tinggi Pos", "PT Tebing Tinggi Pers", "online", "factual", "A", 40_000_000,
-     "approved"),
-    ("Juai Raya TV", "PT Juai Raya Televisi", "tv", "administrative", "B", 35_000_000,
-     "submitted"),
-)
-
-# Applications that arrived on paper and are entered late, with their real submission date
-# (8 working days back): their review is already overdue, so reminders have work to do.
-PAPER_OUTLETS = (
-    ("Warta Paringin", "CV Warta Paringin", "online", "administrative"),
-    ("Suara Halong", "PT Suara Halong Mandiri", "print", "in_process"),
-)
-PAPER_DELAY_WORKING_DAYS = 8
-
-# Applicants hand in the documents of this gate with their application; those of later
-# gates are uploaded just before the step that needs them.
-REGISTRATION_GATE = "review"
+@dataclass(frozen=True, slots=True)
+class Cast:
+    officer: Actor  # registers, hands in and checks documents, records reports
+    reviewer: Actor  # reviews what others registered
+    kabid: Actor  # enters paper submissions with their real date
+    kadis: Actor
+    treasurer: Actor
+    finance: Actor
 
 
 @dataclass(frozen=True, slots=True)
 class Scene:
     """Where the demo is made: one session, one moment, the runtime's event handlers (so
-    the demo's people find their tasks in the inbox, as after real work)."""
+    the demo's people find their tasks in the inbox, as after real work), its calendar and
+    its workflow parameters, and the cast and parties."""
 
     session: Session
     now: datetime
     handlers: HandlerTable
+    tz: ZoneInfo
+    calendar: WorkingCalendar
+    parameters: Mapping[str, Parameters]
+    cast: Cast
+    parties: dict[str, int] = field(default_factory=dict)
 
     def ctx(self, actor: Actor) -> Ctx:
-        return Ctx(self.session, actor, self.now, TZ, handlers=self.handlers)
+        return Ctx(self.session, actor, self.now, self.tz, calendar=self.calendar,
+                   handlers=self.handlers, parameters=self.parameters)
 
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
 
-@dataclass(frozen=True, slots=True)
-class Cast:
-    officer: Actor
-    reviewer: Actor
-    kadis: Actor
-    treasurer: Actor
+    def past(self, day: date) -> date:
+        """``day``, or the demo's today when that comes first: what is recorded was done."""
+        return min(day, self.today)
+
+    def moment(self, day: date) -> datetime:
+        """10.00 WITA on ``day`` (or now, if earlier): when a paper submission came in."""
+        return min(datetime.combine(self.past(day), time(10), self.tz), self.now)
 
 
 def load_demo(
     session: Session, now: datetime, *, only_if_empty: bool = False,
-    handlers: HandlerTable = NO_HANDLERS,
+    handlers: HandlerTable = NO_HANDLERS, calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    tz: ZoneInfo = TZ, parameters: Mapping[str, Parameters] | None = None,
 ) -> list[tuple[str, tuple[str, ...]]] | None:
-    """Create the demo users, budgets and cases. Returns the logins, or None when skipped.
-    ``handlers``: the runtime's, which follow the events of the demo's use cases."""
+    """Create the demo users, parties, pagu and cases. Returns the logins, or None when
+    skipped. ``handlers``, ``calendar``, ``tz``, ``parameters``: the runtime's."""
     if only_if_empty and session.exec(select(func.count()).select_from(User)).one():
         return None
     actors = {
@@ -110,93 +121,197 @@ def load_demo(
         ))
         for username, name, roles in USERS
     }
-    cast = Cast(actors["rina"], actors["fajar"], actors["ahmad"], actors["dewi"])
-    scene = Scene(session, now, handlers)
-    kadis = scene.ctx(cast.kadis)
-    set_budget(kadis, "media_verification", 2026, 600_000_000)
-    set_budget(kadis, "grant", 2026, 250_000_000)
+    cast = Cast(actors["rina"], actors["fajar"], actors["siti"], actors["ahmad"],
+                actors["dewi"], actors["fina"])
+    scene = Scene(session, now, handlers, tz, calendar, parameters or {}, cast)
+    finance = scene.ctx(cast.finance)
+    for workflow, year, amount, dpa_number, dpa_date, note in BUDGETS:
+        set_budget(finance, workflow, year, amount, dpa_number, scene.past(dpa_date), note)
+    for party in PARTIES:
+        created = create_party(scene.ctx(cast.officer), party)
+        assert created.id is not None
+        scene.parties[party.name] = created.id
     for outlet in OUTLETS:
-        _media_case(scene, cast, outlet)
-    _pwi_grant(scene, cast)
-    _paper_cases(scene.ctx(actors["siti"]))
+        _media_case(scene, outlet)
+    for grant in GRANTS:
+        _grant_case(scene, grant)
+    _paper_cases(scene)
     return [(u, r) for u, _, r in USERS]
 
 
-def _media_case(
-    scene: Scene, cast: Cast, outlet: tuple[str, str, str, str, str, int, str],
-) -> None:
-    media, company, kind, status, tier, value, target = outlet
-    officer = scene.ctx(cast.officer)
-    case = create_case(officer, NewCase(
-        workflow="media_verification", title=f"Kerja sama publikasi 2026 — {media}",
-        fiscal_year=2026, amount=value,
-        applicant={"company_name": company, "media_name": media, "media_type": kind,
-                   "address": "Paringin, Kabupaten Balangan",
-                   "editor_in_chief": f"Pemred {media}", "dewan_pers_status": status},
-        data={"contract_start": "2026-03-01", "contract_end": "2026-12-31"},
-    ))
+_SCANS = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One demo case being played."""
+
+    scene: Scene
+    case_id: int
+
+    def upload(self, kind: str, valid: bool | None = True, note: str = "Sesuai asli",
+               value: int | None = None) -> int:
+        """Hand in a document of ``kind``; an officer checks it MS or TMS (``valid`` None:
+        not yet checked), with the ``value`` it states (a BAST's)."""
+        officer = self.scene.ctx(self.scene.cast.officer)
+        # Each scan is its own file: a payment refuses bytes another payment used.
+        content = DEMO_PDF + f"% {self.case_id}/{kind}/{next(_SCANS)}\n".encode()
+        doc = upload_document(officer, self.case_id, kind, f"{kind}.pdf", content, 10**6)
+        assert doc.id is not None
+        if valid is not None:
+            check_document(officer, self.case_id, doc.id, valid, note, value)
+        return doc.id
+
+    def hand_in(self, gate: str, skip: tuple[str, ...] = (), checked: bool = True,
+                tms: tuple[str, str] | None = None) -> None:
+        """Every document ``gate`` requires of this case, checked MS (but ``tms``)."""
+        case = get_case(self.scene.session, self.case_id)
+        for kind in get_definition(case.workflow).gate_documents(gate, case.applicant):
+            if kind.code in skip:
+                continue
+            if tms is not None and kind.code == tms[0]:
+                self.upload(kind.code, False, tms[1])
+            else:
+                self.upload(kind.code, True if checked else None)
+
+    def fire(self, who: Actor, trigger: str, comment: str = "", **data: object) -> None:
+        version = get_case(self.scene.session, self.case_id).version
+        fire_transition(self.scene.ctx(who), self.case_id, trigger, version=version,
+                        comment=comment, data=data)
+
+
+def _register(scene: Scene, new: NewCase) -> Story:
+    """Register ``new``: entered late by the kabid when it has a submission date."""
+    who = scene.cast.kabid if new.submitted_at else scene.cast.officer
+    case = create_case(scene.ctx(who), new)
     assert case.id is not None
-    _upload(officer, case.id, REGISTRATION_GATE)
-    for trigger in path_to(get_definition(case.workflow), target):
-        _step(scene, cast, case.id, trigger, {"tier": tier}, value)
+    return Story(scene, case.id)
 
 
-def _pwi_grant(scene: Scene, cast: Cast) -> None:
-    officer = scene.ctx(cast.officer)
-    case = create_case(officer, NewCase(
-        workflow="grant", title="Hibah APBD 2026 — PWI Kabupaten Balangan", fiscal_year=2026,
-        amount=150_000_000,
-        applicant={"organisation": "PWI Kabupaten Balangan", "chair": "Ketua PWI Balangan",
-                   "address": "Jl. A. Yani, Paringin"},
-        data={"purpose": "Pembinaan wartawan dan peringatan HPN 2026"},
+def _media_case(scene: Scene, outlet: Outlet) -> None:
+    cast = scene.cast
+    story = _register(scene, NewCase(
+        workflow=MEDIA, title=MEDIA_TITLES[outlet.media_type], fiscal_year=2026,
+        amount=outlet.proposed, party_id=scene.parties[outlet.company],
+        applicant={"media_name": outlet.media, "media_type": outlet.media_type,
+                   "editor_in_chief": f"Pemred {outlet.media}",
+                   "dewan_pers_status": outlet.status},
+        data={}, submitted_at=scene.moment(outlet.applied) if outlet.applied else None,
     ))
-    assert case.id is not None
-    _upload(officer, case.id, REGISTRATION_GATE)
-    _step(scene, cast, case.id, "review", {"recommended_amount": 125_000_000}, 0)
+    story.hand_in("review", outlet.skip, outlet.checked, outlet.tms)
+    if outlet.target == "returned":
+        story.fire(cast.reviewer, "return_for_revision", outlet.reason)
+    elif outlet.target == "withdrawn":
+        story.fire(cast.officer, "withdraw", outlet.reason)
+    if outlet.target in ("submitted", "returned", "withdrawn"):
+        return
+    if outlet.ba:
+        story.upload("ba_verifikasi_faktual")
+        note = ""
+    else:
+        note = (f"Kantor redaksi {outlet.media} dikunjungi: alamat, boks redaksi dan "
+                "pemimpin redaksi sesuai dokumen")
+    story.fire(cast.reviewer, "review", "Dokumen lengkap dan memenuhi syarat",
+               **({"site_visit_note": note} if note else {}))
+    if outlet.target == "rejected":
+        story.fire(cast.kadis, "reject", outlet.reason)
+    if outlet.contract is not None:
+        _contract(story, outlet.contract, outlet.company)
 
 
-def _paper_cases(kabid: Ctx) -> None:
-    today = kabid.calendar.local_date(kabid.now)
-    day = kabid.calendar.subtract_working_days(today, PAPER_DELAY_WORKING_DAYS)
-    submitted_at = datetime.combine(day, time(10), TZ)
-    for media, company, kind, status in PAPER_OUTLETS:
-        create_case(kabid, NewCase(
-            workflow="media_verification", title=f"Kerja sama publikasi 2026 — {media}",
-            fiscal_year=2026, amount=20_000_000,
-            applicant={"company_name": company, "media_name": media, "media_type": kind,
-                       "address": "Kabupaten Balangan", "editor_in_chief": f"Pemred {media}",
-                       "dewan_pers_status": status},
-            data={}, submitted_at=submitted_at,
+def _contract(story: Story, contract: Contract, company: str) -> None:
+    """Approve under the SPK, pay its termins as delivered, and report when done."""
+    scene, cast = story.scene, story.scene.cast
+    spk_date = scene.past(contract.spk_date)
+    story.fire(cast.kadis, "approve", "Setuju; SPK ditandatangani",
+               spk_number=f"027/{contract.spk:03d}/SPK-PUB/DISKOMINFO/"
+                          f"{ROMAN[spk_date.month - 1]}/{spk_date.year}",
+               spk_date=spk_date, approved_amount=contract.amount,
+               contract_start=scene.past(contract.start),
+               contract_end=scene.past(contract.end) if contract.end
+               else max(date(2026, 12, 31), scene.today + timedelta(days=30)))
+    story.hand_in("payment")  # the signed SPK
+    pkp = next(p.is_pkp for p in PARTIES if p.name == company)
+    for seq, termin in enumerate(contract.termins, start=1):
+        final = contract.final and seq == len(contract.termins)
+        story.fire(cast.treasurer, "pay" if final else "record_payment",
+                   f"Termin {seq}", **_termin(story, termin, pkp))
+    if contract.evaluation:
+        story.hand_in("report")
+        story.fire(cast.officer, "report", "Laporan akhir diterima",
+                   evaluation=contract.evaluation)
+
+
+def _termin(story: Story, termin: Termin, pkp: bool) -> dict[str, object]:
+    """A termin's form: its BAST and proof of publication (handed in, MS), SPM, SP2D and the
+    taxes withheld (PPh 23; PPN only from a PKP)."""
+    past = story.scene.past
+    dpp = termin.gross * 100 // (100 + PPN_PERCENT) if pkp else termin.gross
+    ppn = termin.gross - dpp
+    pph23 = dpp * PPH23_PERCENT // 100
+    spm, sp2d = termin.numbers
+    year = past(termin.sp2d).year
+    return {
+        "bast_document_id": story.upload("bast", value=termin.gross),
+        "bast_date": past(termin.bast),
+        "publication_document_id": story.upload("bukti_tayang"),
+        "spm_number": f"{spm:05d}/SPM-LS/DISKOMINFO/{year}", "spm_date": past(termin.spm),
+        "sp2d_number": f"{sp2d:05d}/LS/{year}", "sp2d_date": past(termin.sp2d),
+        "gross": termin.gross, "pph23": pph23, "ppn": ppn,
+        "net": termin.gross - pph23 - ppn,
+    }
+
+
+def _grant_case(scene: Scene, grant: Grant) -> None:
+    cast = scene.cast
+    number, decided = grant.keputusan
+    story = _register(scene, NewCase(
+        workflow=GRANT, title=f"Pencairan hibah APBD TA {grant.year}",
+        fiscal_year=grant.year, amount=grant.amount, party_id=scene.parties[grant.party],
+        applicant={"chair": grant.chair},
+        data={"keputusan_number": number, "keputusan_date": scene.past(decided),
+              "keputusan_amount": grant.amount, "purpose": grant.purpose},
+        submitted_at=scene.moment(grant.applied) if grant.applied else None,
+    ))
+    story.hand_in("review")
+    story.fire(cast.reviewer, "review", "Sesuai Keputusan Bupati dan RAB",
+               recommended_amount=grant.amount)
+    story.hand_in("approve")  # the NPHD, signed by both parties
+    if grant.nphd is None:
+        return
+    story.fire(cast.kadis, "approve", "Setuju; NPHD ditandatangani",
+               nphd_number=grant.nphd[0], nphd_date=scene.past(grant.nphd[1]))
+    if grant.paid is None:
+        return
+    spm, spm_date, sp2d, sp2d_date = grant.paid
+    story.hand_in("pay")  # the kuitansi
+    story.fire(cast.treasurer, "pay", "Dicairkan ke rekening organisasi (LS)",
+               spm_number=f"{spm:05d}/SPM-LS/DISKOMINFO/{grant.year}",
+               spm_date=scene.past(spm_date), sp2d_number=f"{sp2d:05d}/LS/{grant.year}",
+               sp2d_date=scene.past(sp2d_date), gross=grant.amount)
+    if grant.spent is not None:
+        _lpj(story, grant.amount, grant.spent, grant.refunded_on)
+
+
+def _lpj(story: Story, paid: int, spent: int, refunded_on: date | None) -> None:
+    """The LPJ; what was not spent went back to the Kas Daerah by STS."""
+    story.hand_in("report")
+    refund: dict[str, object] = {}
+    if spent < paid and refunded_on is not None:
+        story.upload("sts")
+        refund = {"refund_amount": paid - spent, "refund_date": story.scene.past(refunded_on)}
+    story.fire(story.scene.cast.officer, "report", "LPJ lengkap dan sesuai NPHD",
+               spent_amount=spent, **refund)
+
+
+def _paper_cases(scene: Scene) -> None:
+    kabid = scene.ctx(scene.cast.kabid)
+    day = kabid.calendar.subtract_working_days(scene.today, PAPER_DELAY_WORKING_DAYS)
+    for media, media_type, status, amount, company in PAPER_OUTLETS:
+        _register(scene, NewCase(
+            workflow=MEDIA, title=MEDIA_TITLES[media_type], fiscal_year=2026,
+            amount=amount, party_id=scene.parties[company],
+            applicant={"media_name": media, "media_type": media_type,
+                       "editor_in_chief": f"Pemred {media}", "dewan_pers_status": status},
+            data={}, submitted_at=scene.moment(day),
         ))
-
-
-def _upload(ctx: Ctx, case_id: int, gate: str) -> None:
-    """Upload the documents of ``gate``, and check them where the gate wants them valid."""
-    definition = get_definition(get_case(ctx.session, case_id).workflow)
-    spec = definition.transition(gate)
-    for kind in definition.gate_documents(gate):
-        doc = upload_document(ctx, case_id, kind.code, f"{kind.code}.pdf", DEMO_PDF, 10**6)
-        if spec is not None and spec.documents_must_be_valid:
-            assert doc.id is not None
-            check_document(ctx, case_id, doc.id, True, "Sesuai asli")
-
-
-def _step(
-    scene: Scene, cast: Cast, case_id: int, trigger: str, review_data: dict[str, object],
-    value: int,
-) -> None:
-    who, comment, data = {
-        "review": (cast.reviewer, "Dokumen lengkap dan sah", review_data),
-        "return_for_revision": (cast.reviewer, "NIB belum sesuai KBLI 63122", {}),
-        "approve": (cast.kadis, "Setuju", {}),
-        "reject": (cast.kadis, "Belum terdata di Dewan Pers", {}),
-        "pay": (cast.treasurer, "", {"sp2d_number": f"SP2D/{case_id:04d}/BLG/2026",
-                                     "paid_at": "2026-04-15", "paid_amount": value}),
-        "report": (cast.officer, "Bukti tayang lengkap", {}),
-        "withdraw": (cast.officer, "Perusahaan mengundurkan diri", {}),
-    }[trigger]
-    ctx = scene.ctx(who)
-    if trigger != REGISTRATION_GATE:
-        _upload(scene.ctx(cast.officer), case_id, trigger)
-    version = get_case(scene.session, case_id).version
-    fire_transition(ctx, case_id, trigger, version=version, comment=comment, data=data)

@@ -77,11 +77,17 @@ class Case(SQLModel, table=True):
     paid_amount: int | None = _money()
     spent_amount: int | None = _money()
     refunded_amount: int | None = _money()
+    # When the unspent money went back to the Kas Daerah (STS): a refund dated within the
+    # fiscal year is credited back to that year's pagu.
+    refund_date: date | None = None
+    # The media category (A, B, C), derived from the Dewan Pers status at review.
     tier: str | None = Field(default=None, sa_type=String(4))
-    sp2d_number: str | None = Field(default=None, sa_type=String(100))
-    paid_at: date | None = None
     nphd_number: str | None = Field(default=None, sa_type=String(100))
     nphd_date: date | None = None
+    # The press company or organisation applying (``Party``); eligibility across years
+    # matches by it. NULL only on cases registered before parties existed and not yet linked.
+    party_id: int | None = Field(default=None, sa_column_args=[ForeignKey("parties.id")],
+                                 sa_type=Integer, nullable=True, index=True)
     registered_by: int | None = _user_fk()
     reviewed_by: int | None = _user_fk()
     approved_by: int | None = _user_fk()
@@ -99,6 +105,64 @@ class Case(SQLModel, table=True):
                             sa_column_kwargs={"server_default": ""})
 
 
+class Party(SQLModel, table=True):
+    """A press company or an organisation, registered once and chosen for each of its cases
+    (docs/domain.md, Parties). Identified by NPWP (typed with 15 or 16 digits, stored as the
+    16 digits: a 15-digit NPWP gets the "0" the 2024 scheme puts before it);
+    a company also by NIB (13 digits). ``npwp`` is NULL only for parties carried over from
+    cases registered before parties existed, until an officer records it."""
+
+    __tablename__ = "parties"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(16))  # "company" or "organisation"
+    name: str = Field(sa_type=String(200), index=True)
+    npwp: str | None = Field(default=None, sa_type=String(16), unique=True)
+    nib: str | None = Field(default=None, sa_type=String(13))
+    address: str = Field(default="", sa_type=String(300))
+    is_pkp: bool = False
+    version: int = 1
+    created_by: int | None = _user_fk()
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class Payment(SQLModel, table=True):
+    """One payment of a case: a termin of a media contract, or a grant's disbursement.
+
+    SPM and SP2D per Permendagri 77/2020; ``gross`` less ``pph23`` and ``ppn`` withheld is
+    ``net``. A BAST or proof of publication pays at most one termin: the unique constraints
+    hold that even against two treasurers at once. Rows are never updated or deleted.
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_payment_case_seq"),
+        UniqueConstraint("bast_document_id", name="uq_payment_bast"),
+        UniqueConstraint("publication_document_id", name="uq_payment_publication"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    seq: int  # the termin's number, from 1
+    final: bool = False
+    spm_number: str | None = Field(default=None, sa_type=String(100))
+    spm_date: date | None = None
+    sp2d_number: str = Field(sa_type=String(100))
+    sp2d_date: date
+    gross: int = Field(sa_type=BigInteger)
+    pph23: int = Field(default=0, sa_type=BigInteger)
+    ppn: int = Field(default=0, sa_type=BigInteger)
+    net: int = Field(sa_type=BigInteger)
+    bast_document_id: int | None = Field(default=None, sa_column_args=[
+        ForeignKey("documents.id")], sa_type=Integer, nullable=True)
+    bast_date: date | None = None
+    publication_document_id: int | None = Field(default=None, sa_column_args=[
+        ForeignKey("documents.id")], sa_type=Integer, nullable=True)
+    recorded_by: int | None = _user_fk()
+    recorded_at: datetime = _when()
+
+
 class Document(SQLModel, table=True):
     __tablename__ = "documents"
 
@@ -111,6 +175,9 @@ class Document(SQLModel, table=True):
     sha256: str = Field(sa_type=String(64))
     status: str = Field(default="unchecked", sa_type=String(16))
     note: str = Field(default="", sa_type=String(2000))
+    # The value the document states, recorded by whoever checks it (a BAST's accepted value,
+    # ``DocumentKind.valued``): a termin paid against it may not exceed it.
+    value: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
     uploaded_by: int | None = _user_fk()
     uploaded_at: datetime = _when()
     checked_by: int | None = _user_fk()
@@ -160,7 +227,8 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Budget(SQLModel, table=True):
-    """The ceiling (pagu) of one workflow in one fiscal year."""
+    """The current ceiling (pagu) of one workflow in one fiscal year: the latest of its
+    :class:`BudgetEntry` rows, kept here as the row approvals lock."""
 
     __tablename__ = "budgets"
     __table_args__ = (UniqueConstraint("workflow", "fiscal_year", name="uq_budget_year"),)
@@ -171,6 +239,24 @@ class Budget(SQLModel, table=True):
     amount: int = Field(sa_type=BigInteger)
     updated_at: datetime = _when()
     updated_by: int | None = _user_fk()
+
+
+class BudgetEntry(SQLModel, table=True):
+    """One entry of a pagu by finance (PPK-SKPD) from the DPA: the first, or a revision after
+    the APBD-P. Never updated: the history of a year's pagu is its entries in order."""
+
+    __tablename__ = "budget_entries"
+    __table_args__ = (Index("ix_budget_entries_year", "workflow", "fiscal_year", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workflow: str = Field(sa_type=String(64))
+    fiscal_year: int
+    amount: int = Field(sa_type=BigInteger)
+    dpa_number: str = Field(default="", sa_type=String(100))
+    dpa_date: date | None = None
+    note: str = Field(default="", sa_type=String(500))
+    entered_by: int | None = _user_fk()
+    entered_at: datetime = _when()
 
 
 class CaseCounter(SQLModel, table=True):

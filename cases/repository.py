@@ -21,7 +21,7 @@ from cases.errors import Conflict, NotFound
 from cases.events import OpenedDeadline
 from cases.models import Case, CaseCounter, Deadline
 from infra.db import dialect_insert, table_of
-from workflows import get_definition
+from workflows import DeadlineRule, get_definition
 from workflows.calendar import WorkingCalendar
 from workflows.deadlines import due_date, first_reminder_day
 
@@ -133,7 +133,7 @@ class DeadlineRepository:
         if rule is None:
             return None
         entered_on = calendar.local_date(entered_at)
-        due = due_date(rule, entered_on, case.fiscal_year, calendar)
+        due = due_date(rule, _counted_from(rule, case, entered_on), case.fiscal_year, calendar)
         due_at = calendar.start_of(due + timedelta(days=1))  # by the end of the due day, WITA
         deadline_id = self.session.connection().execute(_OPEN, {
             "case_id": case.id, "state": case.state, "role": rule.role,
@@ -146,3 +146,15 @@ class DeadlineRepository:
         """Close whatever deadline ``case_id`` has open: the case left that state."""
         self.session.connection().execute(_CLOSE, {"b_case": case_id, "b_now": now,
                                                    "b_trigger": trigger})
+
+
+def _counted_from(rule: DeadlineRule, case: Case, entered_on: date) -> date:
+    """The day a deadline counts from: the date in the case's data that the rule names
+    (the contract's end), when it has one, else the day the state was entered."""
+    if rule.after_field is None:
+        return entered_on
+    value = case.data.get(rule.after_field)
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else entered_on
+    except ValueError:
+        return entered_on

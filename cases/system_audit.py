@@ -26,7 +26,8 @@ ACTION_LABELS = {
     "user_created": "Pengguna dibuat", "user_activated": "Pengguna diaktifkan",
     "user_deactivated": "Pengguna dinonaktifkan", "roles_changed": "Peran diubah",
     "password_reset": "Kata sandi direset", "password_changed": "Kata sandi diganti",
-    "budget_set": "Pagu ditetapkan", "audit_check_started": "Pemeriksaan jejak audit dimulai",
+    "budget_set": "Pagu dicatat dari DPA", "audit_check_started": "Pemeriksaan jejak audit dimulai",
+    "party_created": "Pihak didaftarkan", "party_updated": "Data pihak diubah",
 }
 HASHED_FIELDS = ("seq", "at", "actor_id", "actor_name", "action", "target", "payload")
 

@@ -3,8 +3,9 @@ pages show them (issue 12, "One read model").
 
 :func:`case_view` and :func:`case_rows` read what a response or a page needs and return
 frozen views; the API's presenters map their fields onto the response schemas, the page
-templates read them, and neither runs a query of its own. A case costs two statements (the
-case with its open deadline and the names of its people; its documents), plus what its
+templates read them, and neither runs a query of its own. A case costs three statements (the
+case with its open deadline, its party and the names of its people; its documents; its
+payments with who recorded them), plus what its
 guards and warnings read (``cases.services.facts`` reads the budget or the recipient's other
 cases only when the case's state has a transition that asks). A page of cases costs one
 statement beyond the page itself (the cases' open deadlines and assignees).
@@ -19,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Row, and_, bindparam
 from sqlalchemy.orm import aliased
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from cases.models import Case, Deadline, Document, User
+from cases.models import Case, Deadline, Document, Party, Payment, User
 from cases.repository import case_not_found
 from cases.services.deadlines import DeadlineView
 from cases.services.deadlines import view as deadline_view
@@ -79,11 +80,12 @@ class CaseView(CaseRow):
     paid_amount: int | None
     spent_amount: int | None
     refunded_amount: int | None
+    refund_date: date | None
     tier: str | None
-    sp2d_number: str | None
-    paid_at: date | None
     nphd_number: str | None
     nphd_date: date | None
+    party: Party | None
+    payments: tuple[PaymentView, ...]
     registered_by: Names | None
     reviewed_by: Names | None
     approved_by: Names | None
@@ -119,9 +121,31 @@ def _with_people(stmt: Any, columns: Sequence[str]) -> Any:
 
 
 # Built once: every case response and case page runs them.
-_CASE = (_with_people(select(Case, Deadline).outerjoin(Deadline, _OPEN), list(_PEOPLE))
+_CASE = (_with_people(select(Case, Deadline, Party).outerjoin(Deadline, _OPEN)
+                     .outerjoin(Party, col(Party.id) == col(Case.party_id)), list(_PEOPLE))
          .where(col(Case.id) == bindparam("case_id"))
          .execution_options(populate_existing=True))
+@dataclass(frozen=True, slots=True)
+class PaymentView:
+    """A payment of the case, with who recorded it."""
+
+    payment: Payment
+    recorded_by: Names | None
+
+
+_PAYER = aliased(User, name="u_payer")
+_PAYMENTS = (select(Payment, _PAYER.username, _PAYER.full_name)
+             .outerjoin(_PAYER, col(_PAYER.id) == col(Payment.recorded_by))
+             .where(col(Payment.case_id) == bindparam("case_id"))
+             .order_by(col(Payment.seq)))
+
+
+def list_payments(session: Session, case_id: int) -> list[PaymentView]:
+    """The case's payments (termins, or a grant's disbursement) in order."""
+    return [PaymentView(row[0], Names(row[1], row[2]) if row[1] is not None else None)
+            for row in session.execute(_PAYMENTS, {"case_id": case_id})]
+
+
 _ROWS = (_with_people(select(col(Case.id), Deadline).outerjoin(Deadline, _OPEN),
                       ["assignee_id"])
          .where(col(Case.id).in_(bindparam("ids", expanding=True))))
@@ -170,12 +194,14 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
     found = ctx.session.execute(_CASE, {"case_id": case_id}).first()
     if found is None:
         raise case_not_found(case_id)
-    case, deadline = found[0], found[1]
-    registered_by, reviewed_by, approved_by, assignee = _names(found, 2, len(_PEOPLE))
+    case, deadline, party = found[0], found[1], found[2]
+    registered_by, reviewed_by, approved_by, assignee = _names(found, 3, len(_PEOPLE))
     documents = tuple(list_documents(ctx.session, case_id))
     best = best_statuses((d.kind, d.status) for d in documents)
     return CaseView(
         **_row(ctx, case, deadline, assignee), **_recorded(case),
+        party=party,
+        payments=tuple(list_payments(ctx.session, case_id)),
         registered_by=registered_by, reviewed_by=reviewed_by, approved_by=approved_by,
         terminal=get_definition(case.workflow).state(case.state).terminal,
         flags=tuple(case_flags(ctx.session, case)), documents=documents, best=best,
@@ -189,8 +215,8 @@ def _recorded(case: Case) -> dict[str, Any]:
         "applicant": case.applicant, "data": case.data,
         "recommended_amount": case.recommended_amount, "approved_amount": case.approved_amount,
         "paid_amount": case.paid_amount, "spent_amount": case.spent_amount,
-        "refunded_amount": case.refunded_amount, "tier": case.tier,
-        "sp2d_number": case.sp2d_number, "paid_at": case.paid_at,
+        "refunded_amount": case.refunded_amount, "refund_date": case.refund_date,
+        "tier": case.tier,
         "nphd_number": case.nphd_number, "nphd_date": case.nphd_date,
     }
 

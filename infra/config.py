@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Start the clock at this moment (with a time zone) instead of now; it then runs normally.
     clock_start: datetime | None = None
+    # Overrides of workflow parameters, as JSON: workflow → parameter → key → value. The
+    # Perbup's SSH ceilings per media category, and a category for the Dewan Pers status
+    # "none" where the Perbup allows it, e.g.
+    # {"media_verification": {"category_ceilings": {"A": 75000000},
+    #                         "category_by_status": {"none": "C"}}}.
+    # Checked at start-up against the registered workflows (``infra.runtime``).
+    workflow_parameters: dict[str, dict[str, dict[str, int | str]]] = Field(
+        default_factory=dict)
     # Local non-working days beyond the national holidays, as a JSON list of dates.
     extra_closed_days: list[date] = Field(default_factory=list)
     # Reminders: the in-process scheduler, how often it sweeps, and when the digest goes out.

@@ -54,7 +54,7 @@ class FakeClock:
 
 
 STAFF = (("rina", "officer"), ("fajar", "officer"), ("siti", "kabid"), ("ahmad", "kadis"),
-         ("dewi", "treasurer"), ("admin", "admin"))
+         ("dewi", "treasurer"), ("fina", "finance"), ("audra", "auditor"), ("admin", "admin"))
 
 
 def _add_staff(url: str) -> None:

@@ -52,7 +52,7 @@ ENDORSE = TransitionSpec(
     guards=("is_not_registrant", "has_gate_documents", "has_required_fields"),
     fields=(FieldSpec("scale", "Skala kegiatan", FieldType.CHOICE, True,
                       tuple(SCALE_LABELS), choice_labels=SCALE_LABELS),),
-    effects=("record_reviewer",), documents_must_be_valid=True, gate_label="telaah",
+    effects=("record_reviewer",), gate_label="telaah",
 )
 FUND = TransitionSpec(
     trigger="fund", label="Danai", sources=(E.ENDORSED,), dest=E.FUNDED, roles=KADIS,

@@ -21,6 +21,7 @@ from web.pages import (
     diagrams,
     home,
     inbox,
+    parties,
     registration,
     signoff,
 )
@@ -34,7 +35,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Registration before the case pages: ``/cases/new`` is not ``/cases/{case_id}``.
     for module in (auth, home, registration, cases, signoff, diagrams, inbox, budgets, admin,
-                   audit):
+                   audit, parties):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -1,8 +1,9 @@
 """From HTML forms to the service layer's input, and its refusals back to the fields.
 
 Browsers send text; the services take typed values. Amounts may be typed as officers write
-them (``45.000.000``, ``Rp 45.000.000``); anything unreadable is passed on as text so that the
-service's own validation names the field.
+them (``45.000.000``, ``12500000``, ``Rp 45.000.000``); a document chosen from a select is its
+id; anything unreadable is passed on as text so that the service's own validation names the
+field.
 """
 
 from __future__ import annotations
@@ -47,8 +48,16 @@ def field_values(specs: Iterable[FieldSpec], form: FormData, prefix: str) -> dic
         text = raw.replace("\x00", "").strip() if isinstance(raw, str) else ""
         if not text:
             continue
-        values[spec.name] = amount(text) if spec.type is FieldType.MONEY else text
+        values[spec.name] = _typed(spec, text)
     return values
+
+
+def _typed(spec: FieldSpec, text: str) -> object:
+    if spec.type is FieldType.MONEY:
+        return amount(text)
+    if spec.type is FieldType.DOCUMENT:
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else text
+    return text
 
 
 def by_field(reasons: Sequence[Reason]) -> dict[str, list[str]]:

@@ -10,7 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from cases.permissions import may
+from cases.permissions import may, read_only
+from web.labels import reason_message
 from web.session import FLASH, Page, take_flash
 from workflows import ROLE_LABELS, format_rupiah, get_definition
 from workflows.dates import format_date, format_datetime
@@ -21,7 +22,7 @@ ENV.globals["ROLE_LABELS"] = ROLE_LABELS
 
 
 def rupiah(value: int | None) -> str:
-    """An amount as officers write it (``Rp 45.000.000``); "—" for none."""
+    """An amount as officers write it (``Rp45.000.000``); "—" for none."""
     return "—" if value is None else format_rupiah(value)
 
 
@@ -33,13 +34,32 @@ def tanggal(value: date | str | None) -> str:
     return format_date(day)
 
 
+def tgl(value: date | str | None) -> str:
+    """A date in words without its weekday (``4 Mei 2026``), where space is scarce (a
+    table's cell); "—" for none."""
+    if value is None or value == "":
+        return "—"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, weekday=False)
+
+
+def ribuan(value: int | None) -> str:
+    """An amount as one types it into an input (``15.000.000``: thousands dots, no "Rp");
+    "" for none."""
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
 def _state_label(state: str, workflow: str) -> str:
     return get_definition(workflow).state(state).label
 
 
 ENV.filters["rupiah"] = rupiah
 ENV.filters["tanggal"] = tanggal
+ENV.filters["tgl"] = tgl
+ENV.filters["ribuan"] = ribuan
 ENV.filters["state_label"] = _state_label
+# A refusal's reason as officers read it (fields by their labels, never its code).
+ENV.filters["reason"] = reason_message
 
 
 def page(request: Request, template: str, context: dict[str, Any], *,
@@ -49,7 +69,11 @@ def page(request: Request, template: str, context: dict[str, Any], *,
     base: dict[str, Any] = {
         "who": who, "flash": take_flash(request),
         "waktu": lambda moment: format_datetime(moment, tz) if moment else "—",
+        # The day of a moment, in words without its weekday (``4 Februari 2026``).
+        "hari": lambda moment: tgl(moment.astimezone(tz).date()) if moment else "—",
         "may": (lambda action: may(who.actor, action)) if who else (lambda _action: False),
+        # A read-only account (the auditor) is shown no form that would change anything.
+        "read_only": read_only(who.actor) if who else False,
     }
     if who is not None:
         from notifications.inbox import unread_count

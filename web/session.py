@@ -31,6 +31,7 @@ from cases.http.deps import (
     stashed,
     verdict_of,
 )
+from cases.permissions import refuse_read_only
 from infra.context import Ctx
 from infra.runtime import Runtime
 from infra.security import forwarded_https
@@ -95,7 +96,14 @@ def current_page(request: Request, runtime: RuntimeDep, session: SessionDep) -> 
                 csrf_for(token, runtime.settings.secret_key))
 
 
-PageDep = Annotated[Page, Depends(current_page)]
+async def page_for_method(page: Annotated[Page, Depends(current_page)]) -> Page:
+    """The page's person, refused (:class:`Forbidden`) when a read-only account (the
+    auditor) sends anything but a read (:func:`cases.permissions.refuse_read_only`)."""
+    refuse_read_only(page.actor, page.request.method, page.request.scope["path"])
+    return page
+
+
+PageDep = Annotated[Page, Depends(page_for_method)]
 
 
 @dataclass(frozen=True, slots=True)

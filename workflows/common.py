@@ -15,8 +15,14 @@ S = CaseState
 CHECK_OR_RETURN = "verifikasi berkas, atau kembalikan untuk perbaikan"
 FOLLOW_UP_REVISION = "tindak lanjuti perbaikan dari pemohon"
 APPROVE_OR_REJECT = "setujui atau tolak"
-RECORD_PAYMENT = "catat pembayaran (SP2D)"
-RECORD_REPORT = "catat laporan (bukti tayang / LPJ)"
+RECORD_PAYMENT = "catat pembayaran (SPM, SP2D)"
+RECORD_TERMINS = "catat pembayaran termin berikutnya atau terakhir (BAST, bukti tayang, SP2D)"
+RECORD_FINAL_REPORT = "catat laporan akhir kerja sama"
+RECORD_LPJ = "terima LPJ hibah"
+
+# Legal bases every workflow cites (docs/domain.md).
+SEPARATION_OF_DUTIES = "PP 60/2008 (SPIP, pemisahan fungsi); Permendagri 77/2020"
+PMDN_77 = "Permendagri 77/2020"
 
 OFFICERS = frozenset({Role.OFFICER, Role.KABID})
 KADIS = frozenset({Role.KADIS})
@@ -48,7 +54,8 @@ REJECT = TransitionSpec(
     sources=(S.REVIEWED,),
     dest=S.REJECTED,
     roles=KADIS,
-    guards=("has_comment",),
+    # Whoever reviewed a case does not decide on it either way (separation of duties).
+    guards=("is_not_reviewer", "has_comment"),
     comment_required=True,
 )
 
@@ -67,10 +74,11 @@ APPROVED_AMOUNT = FieldSpec(
     column=True,
 )
 
-PAYMENT_FIELDS = (
-    FieldSpec("sp2d_number", "Nomor SP2D", required=True, max_length=100, column=True),
-    FieldSpec("paid_at", "Tanggal pembayaran", FieldType.DATE, required=True, column=True),
-    FieldSpec("paid_amount", "Jumlah dibayar", FieldType.MONEY, required=True, column=True),
-)
-
-PAY_GUARDS = ("has_gate_documents", "has_required_fields", "is_payment_within_approval")
+# The bases of the guards both workflows name alike.
+COMMON_BASES = {
+    "is_not_registrant": SEPARATION_OF_DUTIES,
+    "is_not_reviewer": SEPARATION_OF_DUTIES,
+    "is_not_approver": SEPARATION_OF_DUTIES,
+    "is_within_budget": f"{PMDN_77} (DPA sebagai batas tertinggi belanja)",
+    "is_sp2d_after_spm": f"{PMDN_77} (SPM, SP2D)",
+}

@@ -1,4 +1,4 @@
-"""Dates as officers read them: Indonesian, in WITA (``Rabu, 4 Februari 2026 09.00 WITA``)."""
+"""Dates as officers read them: Indonesian, in WITA (``Rabu, 4 Februari 2026 pukul 09.00 WITA``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def format_date(day: date, *, weekday: bool = True) -> str:
 
 
 def format_datetime(moment: datetime, tz: ZoneInfo) -> str:
-    """An aware ``moment`` in ``tz``: ``Rabu, 4 Februari 2026 09.00 WITA``."""
+    """An aware ``moment`` in ``tz``: ``Rabu, 4 Februari 2026 pukul 09.00 WITA``."""
     local = moment.astimezone(tz)
     zone = ZONE_NAMES.get(tz.key, tz.key)
-    return f"{format_date(local.date())} {local:%H.%M} {zone}"
+    return f"{format_date(local.date())} pukul {local:%H.%M} {zone}"

@@ -35,16 +35,23 @@ class Role(StrEnum):
     KABID = "kabid"
     KADIS = "kadis"
     TREASURER = "treasurer"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
     ADMIN = "admin"
 
 
 ROLE_LABELS: Mapping[str, str] = {
     Role.OFFICER: "Petugas / verifikator Bidang PIKP",
-    Role.KABID: "Kepala Bidang PIKP",
-    Role.KADIS: "Kepala Dinas",
+    Role.KABID: "Kepala Bidang PIKP (PPTK)",
+    Role.KADIS: "Kepala Dinas (Pengguna Anggaran)",
     Role.TREASURER: "Bendahara Pengeluaran",
+    Role.FINANCE: "PPK-SKPD (Kasubbag Keuangan)",
+    Role.AUDITOR: "Pemeriksa (Inspektorat / BPK)",
     Role.ADMIN: "Administrator sistem",
 }
+
+ParameterValue = int | str
+Parameters = Mapping[str, Mapping[str, ParameterValue]]
 
 
 class FieldType(StrEnum):
@@ -52,6 +59,7 @@ class FieldType(StrEnum):
     MONEY = "money"
     DATE = "date"
     CHOICE = "choice"
+    DOCUMENT = "document"  # the id of one of the case's documents, of ``document_kind``
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,7 @@ class FieldSpec:
     max_length: int = 500
     choice_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     column: bool = False
+    document_kind: str = ""
 
     def choice_label(self, code: str) -> str:
         """The label people read for the stored ``code``."""
@@ -103,20 +112,45 @@ class StateSpec:
 
 @dataclass(frozen=True, slots=True)
 class DocumentKind:
-    """A document the applicant supplies, and the transition (gate) that needs it."""
+    """A document the applicant supplies, and the gate that needs it (a transition's
+    ``document_gate``, by default its trigger).
+
+    - ``conditional``: required only in some cases, which a guard decides (e.g. ``sts``);
+    - ``required_when``: required only when an applicant field holds one of the values
+      (the ``ipp`` of radio and TV: ``("media_type", ("radio", "tv"))``);
+    - ``per_payment``: one is chosen for each payment (a termin's BAST), never required as a
+      kind; the payment's guards check the one chosen;
+    - ``valued``: whoever checks it MS records the value it states (what a BAST accepted),
+      which bounds the payment made against it.
+    """
 
     code: str
     label: str
     gate: str
     legal_basis: str = ""
-    conditional: bool = False  # required only in some cases; a guard decides (e.g. `sts`)
+    conditional: bool = False
+    required_when: tuple[str, tuple[str, ...]] | None = None
+    per_payment: bool = False
+    valued: bool = False
+
+    def required_for(self, applicant: Mapping[str, object]) -> bool:
+        """Is this kind required of a case whose applicant is ``applicant``?"""
+        if self.conditional or self.per_payment:
+            return False
+        if self.required_when is None:
+            return True
+        field_name, values = self.required_when
+        return applicant.get(field_name) in values
 
 
 @dataclass(frozen=True, slots=True)
 class TransitionSpec:
     """One transition. ``locks_budget``: it spends budget, so the service takes the budget's
     lock before its guards read what remains (two at once cannot both spend the last rupiah).
-    ``gate_label``: how the list of documents this transition needs is named ("Syarat …")."""
+    ``gate_label``: how the list of documents this transition needs is named ("Syarat …").
+    ``document_gate``: the gate whose documents it needs (default: its trigger), so that two
+    transitions can share one (a termin and the final payment). ``records_payment``: its
+    form is a payment (SPM, SP2D, amounts), kept as a payment row of the case."""
 
     trigger: str
     label: str
@@ -127,10 +161,14 @@ class TransitionSpec:
     fields: tuple[FieldSpec, ...] = ()
     comment_required: bool = False
     effects: tuple[str, ...] = ()
-    # Documents at this gate only need to be present (not checked valid) when False.
-    documents_must_be_valid: bool = False
     locks_budget: bool = False
     gate_label: str = ""
+    document_gate: str = ""
+    records_payment: bool = False
+
+    @property
+    def gate(self) -> str:
+        return self.document_gate or self.trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +176,9 @@ class DeadlineRule:
     """How long the people holding ``role`` have to move a case out of ``state``.
 
     Exactly one of ``working_days``, ``calendar_days`` or ``next_year_on`` (month, day of the
-    year after the fiscal year) is set.
+    year after the fiscal year) is set. ``after_field``: a date field of the case's data
+    (the contract's end); when the case holds it, the period counts from that day rather
+    than from the day the state was entered (earlier or later).
     """
 
     state: StrEnum
@@ -146,13 +186,24 @@ class DeadlineRule:
     working_days: int | None = None
     calendar_days: int | None = None
     next_year_on: tuple[int, int] | None = None
+    after_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WorkflowDefinition:
-    """A whole workflow; its cases start in ``initial``. ``warnings`` name the warnings
-    (``workflows.warnings``) shown to the people deciding on its cases; unlike guards they
-    never refuse anything."""
+    """A whole workflow; its cases start in ``initial``.
+
+    - ``warnings`` name the warnings (``workflows.warnings``) shown to the people deciding on
+      its cases; unlike guards they never refuse anything;
+    - ``registration_checks`` name the checks (``workflows.registration``) a new case must
+      pass before it is registered;
+    - ``party_kind``: the kind of party that applies (``company``, ``organisation``);
+    - ``applicant_name_field``: the applicant field that names the case in lists (a media's
+      name); empty: the party's name;
+    - ``bases``: the legal basis of each guard it names, shown with every refusal;
+    - ``parameters``: values its guards read (ceilings, maps), defaults that the settings
+      may override per deployment (``GuardContext.parameter``).
+    """
 
     name: str
     label: str
@@ -166,8 +217,11 @@ class WorkflowDefinition:
     deadlines: tuple[DeadlineRule, ...]
     applicant_name_field: str
     amount_label: str
-    parameters: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    parameters: Parameters = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    registration_checks: tuple[str, ...] = ()
+    party_kind: str = "organisation"
+    bases: Mapping[str, str] = field(default_factory=dict)
 
     def state(self, code: str) -> StateSpec:
         return next(s for s in self.states if s.code == code)
@@ -178,15 +232,21 @@ class WorkflowDefinition:
     def document(self, code: str) -> DocumentKind | None:
         return next((d for d in self.documents if d.code == code), None)
 
-    def gate_documents(self, trigger: str) -> tuple[DocumentKind, ...]:
-        """Documents a transition always requires (conditional ones are left to guards)."""
-        return tuple(d for d in self.documents if d.gate == trigger and not d.conditional)
+    def gate_documents(
+        self, gate: str, applicant: Mapping[str, object] | None = None
+    ) -> tuple[DocumentKind, ...]:
+        """Documents the gate ``gate`` requires of a case whose applicant is ``applicant``
+        (without one: those every case needs). Conditional and per-payment kinds are left
+        to guards."""
+        facts = applicant or {}
+        return tuple(d for d in self.documents if d.gate == gate and d.required_for(facts))
 
-    def gate_label(self, trigger: str) -> str:
-        """How the documents of ``trigger``'s gate are named: its ``gate_label``, else its
-        label, else the trigger itself."""
-        spec = self.transition(trigger)
-        return (spec.gate_label or spec.label) if spec else trigger
+    def gate_label(self, gate: str) -> str:
+        """How the documents of the gate ``gate`` are named: the ``gate_label`` of the
+        transition that needs them (whose ``gate`` it is, e.g. ``payment`` shared by a termin
+        and the final payment), else its label, else the gate itself."""
+        spec = next((t for t in self.transitions if t.gate == gate), None)
+        return (spec.gate_label or spec.label) if spec else gate
 
     def deadline(self, state: str) -> DeadlineRule | None:
         return next((d for d in self.deadlines if d.state == state), None)

@@ -74,6 +74,17 @@ def _edge(a: tuple[float, float], b: tuple[float, float], label: str) -> str:
             f'text-anchor="middle">{escape(label)}</text>')
 
 
+def _loop(center: tuple[float, float], label: str) -> str:
+    """A transition that leaves a state where it was (a termin paid): a loop over the box."""
+    x, y = center
+    top = y - BOX_H / 2
+    x1, x2, peak = x + BOX_W / 8, x + BOX_W * 3 / 8, top - GAP_Y * 0.6
+    return (f'<path class="edge" d="M{x1:.0f},{top:.0f} C{x1:.0f},{peak:.0f} {x2:.0f},'
+            f'{peak:.0f} {x2:.0f},{top:.0f}" marker-end="url(#arrow)"/><text '
+            f'class="edge-label" x="{x2 + 6:.0f}" y="{top - 8:.0f}" text-anchor="start">'
+            f"{escape(label)}</text>")
+
+
 def svg(definition: WorkflowDefinition, current: str | None = None) -> str:
     """The workflow as an SVG figure; ``current`` gets the ``current`` class."""
     cells = _layout(definition)
@@ -88,8 +99,9 @@ def svg(definition: WorkflowDefinition, current: str | None = None) -> str:
     ]
     for spec in definition.transitions:
         for source in spec.sources:
-            parts.append(_edge(_center(cells[source.value]), _center(cells[spec.dest.value]),
-                               spec.label))
+            start, end = _center(cells[source.value]), _center(cells[spec.dest.value])
+            parts.append(_loop(start, spec.label) if source == spec.dest
+                         else _edge(start, end, spec.label))
     for state in definition.states:
         x, y = _center(cells[state.code.value])
         classes = " ".join(filter(None, [

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from workflows.facts import FieldValue
-from workflows.guards import GuardContext, approved_amount
+from workflows.guard_context import GuardContext, approved_amount
+from workflows.guards_media import derived_category
 
 Changes = dict[str, FieldValue | None]
 Effect = Callable[[GuardContext], Changes]
@@ -32,12 +33,29 @@ def record_approver(ctx: GuardContext) -> Changes:
 
 
 def compute_refund(ctx: GuardContext) -> Changes:
+    """What went back to the Kas Daerah: paid less spent (its guard checked the refund typed
+    says the same, and that the STS is MS)."""
     spent = ctx.money("spent_amount") or 0
     return {"refunded_amount": max((ctx.facts.paid_amount or 0) - spent, 0)}
+
+
+def derive_category(ctx: GuardContext) -> Changes:
+    """The media category, from the Dewan Pers status (never chosen by hand)."""
+    return {"tier": derived_category(ctx)}
+
+
+def add_payment(ctx: GuardContext) -> Changes:
+    """The case's paid amount: the gross of its payments so far, this one included."""
+    gross = ctx.money("gross")
+    if gross is None:
+        return {}
+    return {"paid_amount": (ctx.facts.paid_amount or 0) + gross}
 
 
 EFFECTS: Mapping[str, EffectEntry] = {
     "record_reviewer": EffectEntry(record_reviewer, ("reviewed_by",)),
     "record_approver": EffectEntry(record_approver, ("approved_by", "approved_amount")),
     "compute_refund": EffectEntry(compute_refund, ("refunded_amount",)),
+    "derive_category": EffectEntry(derive_category, ("tier",)),
+    "add_payment": EffectEntry(add_payment, ("paid_amount",)),
 }

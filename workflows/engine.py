@@ -121,7 +121,7 @@ class WorkflowEngine:
         except MachineError:
             label = self.definition.state(facts.state).label
             raise WrongState(
-                f"Transisi {trigger} tidak berlaku pada status {label}",
+                f"{spec.label} tidak berlaku pada status {label}",
                 trigger=trigger,
                 state=facts.state,
             ) from None
@@ -143,12 +143,14 @@ def _case_columns(definition: WorkflowDefinition) -> frozenset[str]:
 
 
 def check(ctx: GuardContext, *, with_input: bool) -> list[Reason]:
-    """Run the role check and the transition's guards; return every unmet reason."""
+    """Run the role check and the transition's guards; return every unmet reason, each with
+    its legal basis (its own, else the one the definition gives its guard)."""
     reasons = list(GUARDS["has_role"].check(ctx))
     for name in ctx.transition.guards:
         entry = GUARDS[name]
         if with_input or not entry.needs_input:
-            reasons += entry.check(ctx)
+            basis = ctx.workflow.bases.get(name, "")
+            reasons += [reason.with_basis(basis) for reason in entry.check(ctx)]
     return reasons
 
 

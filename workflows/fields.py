@@ -8,7 +8,7 @@ plausible years and dates, the largest amount, and which characters no text may 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from workflows.definition import FieldSpec, FieldType
@@ -26,14 +26,23 @@ SINGLE_LINE_MAX = 500
 
 # C0 controls other than tab, LF and CR, and DEL: no person types them, in any text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The invisible steering of text direction: the embeddings and overrides (U+202A–U+202E), the
+# isolates (U+2066–U+2069) and the marks (LRM, RLM, ALM). One of them makes a name read
+# otherwise than it is in every list and export ("PT Sinar\u202eusaP" shows as
+# "PT SinarPasu"), or the digits of a number in another order; Indonesian text never needs them.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Line breaks, which a one-line text (a name, a number, a title) may not hold.
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 
 
 def control_problem(text: str, *, multiline: bool) -> Reason | None:
-    """Why ``text`` may not be stored: a control character, or a line break in one line."""
+    """Why ``text`` may not be stored: a control character (a bidi control included), or a
+    line break in one line."""
     if _CONTROL.search(text):
         return Reason("control_character", "tidak boleh berisi karakter kendali")
+    if _BIDI.search(text):
+        return Reason("control_character", "tidak boleh berisi karakter kendali arah teks "
+                                           "(bidi)")
     if not multiline and _LINE_BREAK.search(text):
         return Reason("control_character", "harus satu baris, tanpa baris baru")
     return None
@@ -83,10 +92,9 @@ def parse_fields(
 
 
 def _parse_value(spec: FieldSpec, value: object) -> FieldValue | Reason:
-    if spec.type is FieldType.MONEY:
-        return _parse_money(value)
-    if spec.type is FieldType.DATE:
-        return _parse_date(value)
+    parse = _PARSERS.get(spec.type)
+    if parse is not None:
+        return parse(value)
     if not isinstance(value, str):
         return Reason("invalid_field", "harus berupa teks")
     text = value.strip()
@@ -108,6 +116,12 @@ def _parse_money(value: object) -> int | Reason:
     return value
 
 
+def _parse_document_id(value: object) -> int | Reason:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
+        return Reason("invalid_field", "harus nomor dokumen yang diunggah pada berkas ini")
+    return value
+
+
 def _parse_date(value: object) -> date | Reason:
     if isinstance(value, date):
         return date_problem(value) or value
@@ -118,3 +132,10 @@ def _parse_date(value: object) -> date | Reason:
     except ValueError:
         return Reason("invalid_field", "harus tanggal (YYYY-MM-DD)")
     return date_problem(day) or day
+
+
+_PARSERS: dict[FieldType, Callable[[object], FieldValue | Reason]] = {
+    FieldType.MONEY: _parse_money,
+    FieldType.DATE: _parse_date,
+    FieldType.DOCUMENT: _parse_document_id,
+}

@@ -1,7 +1,11 @@
-"""Regional-budget grant ("Hibah"), e.g. to PWI Kabupaten Balangan.
+"""Regional-budget grant ("Hibah"): this year's disbursement of a grant the Bupati decided,
+e.g. to PWI Kabupaten Balangan.
 
-Legal basis: Permendagri 32/2011 as amended (14/2016, 13/2018, 123/2018, 99/2019),
-Permendagri 77/2020 and the regent's regulation. Money moves only after the NPHD is signed.
+The decision is the Bupati's (a Keputusan Bupati fixes recipient and amount); the Kadis
+approves the disbursement once the NPHD is signed, the treasurer pays, and the recipient's
+LPJ closes it. Legal basis (docs/domain.md): UU 23/2014 Pasal 298; PP 12/2019 Pasal 47–48;
+Permendagri 77/2020, which replaced the Permendagri on hibah of 2011 and its amendments; the
+Perbup on hibah procedures.
 """
 
 from __future__ import annotations
@@ -10,13 +14,13 @@ from workflows.common import (
     APPROVE_OR_REJECT,
     APPROVED_AMOUNT,
     CHECK_OR_RETURN,
+    COMMON_BASES,
     FOLLOW_UP_REVISION,
     KADIS,
     OFFICERS,
-    PAY_GUARDS,
-    PAYMENT_FIELDS,
+    PMDN_77,
+    RECORD_LPJ,
     RECORD_PAYMENT,
-    RECORD_REPORT,
     REJECT,
     RESUBMIT,
     RETURN_FOR_REVISION,
@@ -34,31 +38,46 @@ from workflows.definition import (
     TransitionSpec,
     WorkflowDefinition,
 )
+from workflows.payments import disbursement_fields
 
 S = CaseState
-PMDN_32 = "Permendagri 32/2011 jo. 99/2019"
-PMDN_77 = "Permendagri 77/2020"
+HIBAH = f"{PMDN_77}; Perbup tata cara hibah"
+KEPUTUSAN = "Keputusan Bupati penetapan penerima hibah; PP 12/2019 Pasal 47"
+NPHD = f"{PMDN_77} (hibah dicairkan setelah NPHD ditandatangani); Perbup tata cara hibah"
 
 
-def _doc(code: str, label: str, gate: str, basis: str = PMDN_32) -> DocumentKind:
+def _doc(code: str, label: str, gate: str, basis: str = HIBAH) -> DocumentKind:
     return DocumentKind(code, label, gate, basis)
 
 
+# A grant approved before the NPHD was asked at approval (revision 1) records it when paid;
+# ``has_nphd`` refuses these fields on a case whose NPHD is already recorded.
+LEGACY_NPHD = (
+    FieldSpec("nphd_number", "Nomor NPHD (hanya bila belum dicatat saat persetujuan)",
+              max_length=100, column=True),
+    FieldSpec("nphd_date", "Tanggal NPHD (hanya bila belum dicatat saat persetujuan)",
+              FieldType.DATE, column=True),
+)
+
 DOCUMENTS = (
-    _doc("proposal", "Proposal hibah dan surat permohonan", "review"),
+    _doc("surat_permohonan_pencairan", "Surat permohonan pencairan hibah", "review"),
+    _doc("proposal", "Proposal hibah", "review"),
     _doc("rab", "Rencana anggaran biaya (RAB)", "review"),
-    _doc("akta_kemenkumham", "Akta dan SK badan hukum Kemenkumham", "review"),
+    _doc("akta_kemenkumham", "Akta pendirian dan SK pengesahan badan hukum (AHU)", "review"),
     _doc("sk_kepengurusan", "SK kepengurusan yang berlaku", "review"),
     _doc("npwp", "NPWP organisasi", "review"),
     _doc("ktp_pengurus", "KTP ketua, sekretaris, bendahara", "review"),
     _doc("surat_domisili", "Surat keterangan domisili", "review"),
     _doc("rekening", "Rekening bank atas nama organisasi", "review"),
-    _doc("pernyataan_tanggung_jawab", "Surat pernyataan tanggung jawab", "review"),
-    _doc("nphd", "Naskah Perjanjian Hibah Daerah (NPHD) bertanda tangan", "pay"),
+    _doc("pakta_integritas", "Pakta integritas", "review"),
+    _doc("pernyataan_tanggung_jawab", "Surat pernyataan tanggung jawab mutlak", "review"),
+    _doc("nphd", "Naskah Perjanjian Hibah Daerah (NPHD) ditandatangani kedua pihak",
+         "approve", NPHD),
     _doc("kuitansi", "Kuitansi bermeterai", "pay", PMDN_77),
-    _doc("lpj", "Laporan penggunaan hibah (LPJ)", "report"),
+    _doc("lpj", "Laporan pertanggungjawaban penggunaan hibah (LPJ)", "report"),
     _doc("pernyataan_penggunaan", "Pernyataan dana digunakan sesuai NPHD", "report"),
-    DocumentKind("sts", "Surat tanda setoran (STS) sisa dana", "report", PMDN_77, conditional=True),
+    DocumentKind("sts", "Surat tanda setoran (STS) sisa dana ke Kas Daerah", "report",
+                 f"{PMDN_77} (pengembalian sisa dana)", conditional=True),
 )
 
 GRANT = WorkflowDefinition(
@@ -77,7 +96,7 @@ GRANT = WorkflowDefinition(
                   cell=(2, 1)),
         StateSpec(S.REJECTED, "Ditolak", terminal=True, cell=(2, 2)),
         # Awaiting the LPJ: an overdue one blocks the recipient's next grant.
-        StateSpec(S.PAID, "Dicairkan", action=RECORD_REPORT, commits_budget=True,
+        StateSpec(S.PAID, "Dicairkan", action=RECORD_LPJ, commits_budget=True,
                   owes_report=True, cell=(3, 1)),
         StateSpec(S.REPORTED, "LPJ diterima", terminal=True, commits_budget=True, cell=(4, 1)),
         StateSpec(S.WITHDRAWN, "Dibatalkan", terminal=True, cell=(2, 0)),
@@ -100,8 +119,7 @@ GRANT = WorkflowDefinition(
                           column=True),
             ),
             effects=("record_reviewer",),
-            documents_must_be_valid=True,
-            gate_label="verifikasi",
+            gate_label="evaluasi",
         ),
         RETURN_FOR_REVISION,
         RESUBMIT,
@@ -113,13 +131,23 @@ GRANT = WorkflowDefinition(
             roles=KADIS,
             guards=(
                 "is_not_reviewer",
+                "has_gate_documents",
+                "has_required_fields",
                 "is_approval_within_recommendation",
+                "is_approval_within_decision",
                 "is_within_budget",
                 "has_no_overdue_report",
             ),
-            fields=(APPROVED_AMOUNT,),
+            fields=(
+                FieldSpec("nphd_number", "Nomor NPHD", required=True, max_length=100,
+                          column=True),
+                FieldSpec("nphd_date", "Tanggal NPHD", FieldType.DATE, required=True,
+                          column=True),
+                APPROVED_AMOUNT,
+            ),
             effects=("record_approver",),
             locks_budget=True,
+            gate_label="persetujuan",
         ),
         REJECT,
         TransitionSpec(
@@ -128,14 +156,14 @@ GRANT = WorkflowDefinition(
             sources=(S.APPROVED,),
             dest=S.PAID,
             roles=TREASURER,
-            # The approver never records the payment (four eyes, docs/domain.md).
-            guards=("is_not_approver", *PAY_GUARDS),
-            fields=(
-                *PAYMENT_FIELDS,
-                FieldSpec("nphd_number", "Nomor NPHD", max_length=100, column=True),
-                FieldSpec("nphd_date", "Tanggal NPHD", FieldType.DATE, column=True),
-            ),
-            gate_label="pembayaran",
+            # The approver never records the payment (separation of duties).
+            guards=("is_not_approver", "has_gate_documents", "has_required_fields",
+                    "has_nphd", "is_payment_within_approval", "is_sp2d_after_spm",
+                    "is_sp2d_after_nphd"),
+            fields=(*disbursement_fields(), *LEGACY_NPHD),
+            effects=("add_payment",),
+            gate_label="pencairan",
+            records_payment=True,
         ),
         TransitionSpec(
             trigger="report",
@@ -149,20 +177,29 @@ GRANT = WorkflowDefinition(
                 "is_spending_within_payment",
                 "has_refund_slip_when_underspent",
             ),
-            fields=(FieldSpec("spent_amount", "Dana yang digunakan", FieldType.MONEY, True,
-                              column=True),),
+            fields=(
+                FieldSpec("spent_amount", "Dana yang digunakan", FieldType.MONEY, True,
+                          column=True),
+                FieldSpec("refund_amount", "Sisa dana yang disetor (bila ada)", FieldType.MONEY),
+                FieldSpec("refund_date", "Tanggal setor ke Kas Daerah", FieldType.DATE,
+                          column=True),
+            ),
             effects=("compute_refund",),
-            gate_label="laporan",
+            gate_label="LPJ",
         ),
         WITHDRAW,
     ),
     documents=DOCUMENTS,
     applicant_fields=(
-        FieldSpec("organisation", "Organisasi penerima", required=True, max_length=200),
         FieldSpec("chair", "Ketua", required=True, max_length=200),
-        FieldSpec("address", "Alamat sekretariat", max_length=300),
     ),
-    data_fields=(FieldSpec("purpose", "Peruntukan hibah", max_length=2000),),
+    data_fields=(
+        FieldSpec("keputusan_number", "Nomor Keputusan Bupati", required=True, max_length=100),
+        FieldSpec("keputusan_date", "Tanggal Keputusan Bupati", FieldType.DATE, required=True),
+        FieldSpec("keputusan_amount", "Nilai hibah dalam Keputusan Bupati", FieldType.MONEY,
+                  required=True),
+        FieldSpec("purpose", "Peruntukan hibah", max_length=2000),
+    ),
     deadlines=(
         DeadlineRule(S.SUBMITTED, Role.OFFICER, working_days=5),
         DeadlineRule(S.RETURNED, Role.OFFICER, working_days=10),
@@ -170,7 +207,22 @@ GRANT = WorkflowDefinition(
         DeadlineRule(S.APPROVED, Role.TREASURER, working_days=10),
         DeadlineRule(S.PAID, Role.OFFICER, next_year_on=(1, 10)),
     ),
-    applicant_name_field="organisation",
+    applicant_name_field="",  # the party's name
     amount_label="Nilai yang diajukan (RAB)",
     warnings=("previous_year_grant",),
+    registration_checks=("is_request_within_decision",),
+    party_kind="organisation",
+    bases={
+        **COMMON_BASES,
+        "has_required_fields": HIBAH,
+        "is_recommendation_within_request": HIBAH,
+        "is_approval_within_recommendation": HIBAH,
+        "is_approval_within_decision": KEPUTUSAN,
+        "has_no_overdue_report": f"{HIBAH} (LPJ hibah sebelumnya)",
+        "is_payment_within_approval": NPHD,
+        "is_sp2d_after_nphd": NPHD,
+        "has_nphd": NPHD,
+        "is_spending_within_payment": HIBAH,
+        "has_refund_slip_when_underspent": f"{PMDN_77} (pengembalian sisa dana ke Kas Daerah)",
+    },
 )

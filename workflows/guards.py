@@ -7,43 +7,33 @@ do before they fill a form, those guards are not asked yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from workflows.definition import DocumentKind, TransitionSpec, WorkflowDefinition
-from workflows.facts import Actor, CaseFacts, DocumentStatus, TransitionInput
+from workflows.definition import ROLE_LABELS
+from workflows.guard_context import (
+    Guard,
+    GuardContext,
+    GuardEntry,
+    approval_ceiling,
+    approved_amount,
+    document_reasons,
+)
+from workflows.guards_grant import GRANT_GUARDS
+from workflows.guards_media import MEDIA_GUARDS
+from workflows.guards_payment import PAYMENT_GUARDS
 from workflows.money import format_rupiah
 from workflows.reasons import Reason
 
-
-@dataclass(frozen=True, slots=True)
-class GuardContext:
-    workflow: WorkflowDefinition
-    transition: TransitionSpec
-    facts: CaseFacts
-    actor: Actor
-    input: TransitionInput
-
-    def money(self, name: str) -> int | None:
-        value = self.input.data.get(name)
-        return value if isinstance(value, int) else None
-
-
-Guard = Callable[[GuardContext], list[Reason]]
-
-
-@dataclass(frozen=True, slots=True)
-class GuardEntry:
-    check: Guard
-    needs_input: bool = False
+__all__ = ["GUARDS", "Guard", "GuardContext", "GuardEntry", "approval_ceiling",
+           "approved_amount", "document_reasons"]
 
 
 def has_role(ctx: GuardContext) -> list[Reason]:
     allowed = {str(r) for r in ctx.transition.roles}
     if ctx.actor.roles & allowed:
         return []
-    names = ", ".join(sorted(allowed))
-    return [Reason("role_not_permitted", f"peran Anda tidak boleh melakukan ini ({names})", True)]
+    names = ", ".join(sorted(ROLE_LABELS.get(r, r) for r in allowed))
+    return [Reason("role_not_permitted", f"hanya untuk {names}", True)]
 
 
 def is_not_registrant(ctx: GuardContext) -> list[Reason]:
@@ -66,24 +56,11 @@ def is_not_approver(ctx: GuardContext) -> list[Reason]:
     return [Reason("same_actor", "Anda yang menyetujui berkas ini (prinsip empat mata)", True)]
 
 
-def _document_reasons(
-    kind: DocumentKind, status: DocumentStatus | None, valid: bool
-) -> list[Reason]:
-    if status is None:
-        return [Reason("missing_document", f"{kind.code}: {kind.label} belum diunggah")]
-    if status is DocumentStatus.INVALID:
-        return [Reason("invalid_document", f"{kind.code}: {kind.label} dinyatakan tidak sah")]
-    if valid and status is not DocumentStatus.VALID:
-        return [Reason("unchecked_document", f"{kind.code}: {kind.label} belum diperiksa")]
-    return []
-
-
 def has_gate_documents(ctx: GuardContext) -> list[Reason]:
-    """Every document of this transition's gate is present (and valid, where the gate says so)."""
+    """Every document of this transition's gate that the case requires is MS."""
     reasons: list[Reason] = []
-    for kind in ctx.workflow.gate_documents(ctx.transition.trigger):
-        status = ctx.facts.documents.get(kind.code)
-        reasons += _document_reasons(kind, status, ctx.transition.documents_must_be_valid)
+    for kind in ctx.workflow.gate_documents(ctx.transition.gate, ctx.facts.applicant):
+        reasons += document_reasons(kind, ctx.facts.documents.get(kind.code))
     return reasons
 
 
@@ -109,18 +86,6 @@ def is_recommendation_within_request(ctx: GuardContext) -> list[Reason]:
     return [Reason("over_requested", f"rekomendasi melebihi nilai yang diajukan ({limit})")]
 
 
-def approved_amount(ctx: GuardContext) -> int:
-    """What the Kadis approves: the amount typed, else the recommended or proposed one."""
-    typed = ctx.money("approved_amount")
-    return typed if typed is not None else approval_ceiling(ctx.facts)
-
-
-def approval_ceiling(facts: CaseFacts) -> int:
-    if facts.recommended_amount is not None:
-        return facts.recommended_amount
-    return facts.amount
-
-
 def is_approval_within_recommendation(ctx: GuardContext) -> list[Reason]:
     ceiling = approval_ceiling(ctx.facts)
     if approved_amount(ctx) <= ceiling:
@@ -137,15 +102,6 @@ def is_within_budget(ctx: GuardContext) -> list[Reason]:
     return [Reason("over_budget", f"sisa pagu {format_rupiah(remaining)}")]
 
 
-def is_within_tier_ceiling(ctx: GuardContext) -> list[Reason]:
-    ceilings = ctx.workflow.parameters.get("tier_ceilings", {})
-    ceiling = ceilings.get(ctx.facts.tier or "")
-    if ceiling is None or approved_amount(ctx) <= ceiling:
-        return []
-    tier = ctx.facts.tier
-    return [Reason("over_tier_ceiling", f"plafon tingkat {tier} {format_rupiah(ceiling)}")]
-
-
 def has_no_overdue_report(ctx: GuardContext) -> list[Reason]:
     if not ctx.facts.recipient_has_overdue_report:
         return []
@@ -153,7 +109,7 @@ def has_no_overdue_report(ctx: GuardContext) -> list[Reason]:
 
 
 def is_payment_within_approval(ctx: GuardContext) -> list[Reason]:
-    paid = ctx.money("paid_amount")
+    paid = ctx.money("gross")
     approved = ctx.facts.approved_amount or 0
     if paid is None or paid <= approved:
         return []
@@ -169,12 +125,23 @@ def is_spending_within_payment(ctx: GuardContext) -> list[Reason]:
 
 
 def has_refund_slip_when_underspent(ctx: GuardContext) -> list[Reason]:
+    """Where less was spent than paid, the rest went back to the Kas Daerah: the amount and
+    date of the refund are recorded and its STS is MS."""
     spent = ctx.money("spent_amount")
     paid = ctx.facts.paid_amount or 0
-    if spent is None or spent >= paid or "sts" in ctx.facts.documents:
+    if spent is None or spent >= paid:
         return []
-    left = format_rupiah(paid - spent)
-    return [Reason("missing_document", f"sts: bukti setor sisa dana {left} belum diunggah")]
+    left = paid - spent
+    reasons: list[Reason] = []
+    if ctx.money("refund_amount") != left:
+        reasons.append(Reason("refund_mismatch",
+                              f"sisa dana yang disetor harus {format_rupiah(left)}"))
+    if ctx.day("refund_date") is None:
+        reasons.append(Reason("missing_field", "refund_date: tanggal setor wajib diisi"))
+    kind = ctx.workflow.document("sts")
+    if kind is not None:
+        reasons += document_reasons(kind, ctx.facts.documents.get("sts"))
+    return reasons
 
 
 GUARDS: Mapping[str, GuardEntry] = {
@@ -188,9 +155,11 @@ GUARDS: Mapping[str, GuardEntry] = {
     "is_recommendation_within_request": GuardEntry(is_recommendation_within_request, True),
     "is_approval_within_recommendation": GuardEntry(is_approval_within_recommendation),
     "is_within_budget": GuardEntry(is_within_budget),
-    "is_within_tier_ceiling": GuardEntry(is_within_tier_ceiling),
     "has_no_overdue_report": GuardEntry(has_no_overdue_report),
     "is_payment_within_approval": GuardEntry(is_payment_within_approval, needs_input=True),
     "is_spending_within_payment": GuardEntry(is_spending_within_payment, needs_input=True),
     "has_refund_slip_when_underspent": GuardEntry(has_refund_slip_when_underspent, True),
+    **MEDIA_GUARDS,
+    **PAYMENT_GUARDS,
+    **GRANT_GUARDS,
 }

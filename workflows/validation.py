@@ -15,6 +15,7 @@ from workflows.effects import EFFECTS
 from workflows.errors import InvalidDefinition
 from workflows.guards import GUARDS
 from workflows.reasons import Reason
+from workflows.registration import REGISTRATION_CHECKS
 from workflows.warnings import WARNINGS
 
 
@@ -53,15 +54,20 @@ def _names(definition: WorkflowDefinition) -> Iterator[str]:
         yield from (f"{spec.trigger}: unknown effect {e}" for e in spec.effects
                     if e not in EFFECTS)
     yield from (f"unknown warning {w}" for w in definition.warnings if w not in WARNINGS)
+    gates = {t.gate for t in definition.transitions}
     yield from (f"document {d.code}: unknown gate {d.gate}" for d in definition.documents
-                if d.gate not in triggers)
+                if d.gate not in gates)
+    yield from (f"unknown registration check {c}" for c in definition.registration_checks
+                if c not in REGISTRATION_CHECKS)
+    yield from (f"basis for {g}, which no transition asks" for g in definition.bases
+                if g not in {name for t in definition.transitions for name in t.guards})
     yield from (f"document {c} declared twice"
                 for c in _duplicates(d.code for d in definition.documents))
 
 
 def _fields(definition: WorkflowDefinition) -> Iterator[str]:
     applicant = {f.name for f in definition.applicant_fields}
-    if definition.applicant_name_field not in applicant:
+    if definition.applicant_name_field and definition.applicant_name_field not in applicant:
         yield f"applicant_name_field {definition.applicant_name_field} is no applicant field"
     forms: list[FieldSpec] = [f for t in definition.transitions for f in t.fields]
     for spec in (*definition.applicant_fields, *definition.data_fields, *forms):

@@ -29,13 +29,14 @@ WarningRule = Callable[[History], list[Reason]]
 
 
 def previous_year_grant(history: History) -> list[Reason]:
-    """A grant is "not continuous every year" (Permendagri 32/2011), so a grant to the same
-    recipient last year is pointed out."""
+    """A grant is not mandatory, not binding and not continuous every year (PP 12/2019,
+    Permendagri 77/2020), so a grant to the same party last year is pointed out."""
     if history.previous_year_reference is None:
         return []
     year, reference = history.fiscal_year - 1, history.previous_year_reference
     return [Reason("previous_year_grant",
-                   f"penerima juga mendapat hibah tahun {year} ({reference})")]
+                   f"penerima (NPWP yang sama) juga mendapat hibah tahun {year} ({reference})",
+                   basis="PP 12/2019 Pasal 47; Permendagri 77/2020 (hibah tidak terus-menerus)")]
 
 
 WARNINGS: Mapping[str, WarningRule] = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cases.api import admin, audit, auth, cases, documents, workflows
+from cases.api import admin, audit, auth, cases, documents, parties, workflows
 from cases.http.params import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
-for module in (auth, workflows, cases, documents, admin, audit):
+for module in (auth, workflows, cases, documents, parties, admin, audit):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from cases.api import schemas
 from cases.http.deps import CtxDep
@@ -14,28 +17,104 @@ from cases.models import User
 from cases.permissions import require
 from cases.services import budgets as budget_service
 from cases.services import users as user_service
+from workflows.fields import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["budgets"])
 
+BudgetYear = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]
 
-def _out(view: budget_service.BudgetView) -> schemas.BudgetOut:
-    return schemas.BudgetOut(workflow=view.workflow, fiscal_year=view.fiscal_year,
-                             amount=view.amount, used=view.used, remaining=view.remaining)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A date only as ``YYYY-MM-DD`` text: pydantic would also read a number as a Unix time
+    (``1767312000`` as 2 January 2026), a datetime at midnight, or ``20260102``."""
+    if value is None or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "harus tanggal (YYYY-MM-DD)")
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
+class BudgetIn(schemas.Strict):
+    """A pagu entered by finance from the DPA: its number and date are required (a missing
+    one is refused by the service as ``dpa_required``, the same on the page)."""
+
+    amount: schemas.Amount
+    dpa_number: Annotated[str, StringConstraints(
+        strip_whitespace=True, max_length=budget_service.DPA_NUMBER_MAX)] = ""
+    dpa_date: IsoDay | None = None
+    note: Annotated[str, StringConstraints(
+        strip_whitespace=True, max_length=budget_service.NOTE_MAX)] = ""
+
+
+class BudgetOut(BaseModel):
+    """A year's pagu: ``amount`` (the pagu), ``committed``, ``refunded`` (STS), ``realised``
+    (paid − refunded), ``remaining`` (pagu − committed + refunded), the latest DPA; ``used``
+    (committed − refunded) is kept for older clients."""
+
+    workflow: str
+    fiscal_year: int
+    amount: int
+    committed: int
+    refunded: int
+    realised: int
+    remaining: int
+    used: int
+    dpa_number: str
+    dpa_date: date | None
+    entries: int
+
+
+class BudgetEntryOut(BaseModel):
+    """One entry of a year's pagu (``seq`` 1 the first, later ones revisions)."""
+
+    id: int
+    seq: int
+    workflow: str
+    fiscal_year: int
+    amount: int
+    previous_amount: int | None
+    dpa_number: str
+    dpa_date: date | None
+    note: str
+    entered_by: str
+    entered_by_name: str
+    entered_at: datetime
+
+
+def _out(view: budget_service.BudgetView) -> BudgetOut:
+    return BudgetOut(
+        workflow=view.workflow, fiscal_year=view.fiscal_year, amount=view.amount,
+        committed=view.committed, refunded=view.refunded, realised=view.realised,
+        remaining=view.remaining, used=view.used, dpa_number=view.dpa_number,
+        dpa_date=view.dpa_date, entries=view.entries)
 
 
 @router.put("/budgets/{workflow}/{fiscal_year}")
-def set_budget(
-    ctx: CtxDep,
-    workflow: str,
-    fiscal_year: Annotated[int, Path(ge=2000, le=2100)],
-    body: schemas.BudgetIn,
-) -> schemas.BudgetOut:
-    return _out(budget_service.set_budget(ctx, workflow, fiscal_year, body.amount))
+def set_budget(ctx: CtxDep, workflow: str, fiscal_year: BudgetYear, body: BudgetIn) -> BudgetOut:
+    """Enter the year's pagu from the DPA (finance only), or revise it (APBD-P)."""
+    return _out(budget_service.set_budget(
+        ctx, workflow, fiscal_year, body.amount, body.dpa_number, body.dpa_date, body.note))
 
 
 @router.get("/budgets")
-def list_budgets(ctx: CtxDep) -> list[schemas.BudgetOut]:
+def list_budgets(ctx: CtxDep) -> list[BudgetOut]:
+    require(ctx.actor, "read_budgets")
     return [_out(v) for v in budget_service.list_budgets(ctx.session)]
+
+
+@router.get("/budgets/{workflow}/{fiscal_year}/entries")
+def budget_entries(ctx: CtxDep, workflow: str, fiscal_year: BudgetYear) -> list[BudgetEntryOut]:
+    """The year's entries, newest first, with who entered each."""
+    require(ctx.actor, "read_budgets")
+    return [BudgetEntryOut(
+        id=e.id, seq=e.seq, workflow=e.workflow, fiscal_year=e.fiscal_year, amount=e.amount,
+        previous_amount=e.previous_amount, dpa_number=e.dpa_number, dpa_date=e.dpa_date,
+        note=e.note, entered_by=e.entered_by_username, entered_by_name=e.entered_by_name,
+        entered_at=e.entered_at,
+    ) for e in budget_service.budget_history(ctx.session, workflow, fiscal_year)]
 
 
 def _user_out(user: User) -> schemas.UserOut:

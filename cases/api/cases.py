@@ -24,7 +24,7 @@ def create_case(ctx: CtxDep, body: schemas.CaseCreate) -> schemas.CaseDetail:
     case = case_service.create_case(ctx, case_service.NewCase(
         workflow=body.workflow, title=body.title, fiscal_year=body.fiscal_year,
         amount=body.amount, applicant=body.applicant, data=body.data,
-        submitted_at=body.submitted_at,
+        submitted_at=body.submitted_at, party_id=body.party_id,
     ))
     assert case.id is not None
     return presenters.detail(case_view(ctx, case.id))
@@ -61,6 +61,14 @@ def transition(
 ) -> schemas.CaseDetail:
     fire_transition(ctx, case_id, trigger, version=body.version, comment=body.comment,
                     data=body.data)
+    return presenters.detail(case_view(ctx, case_id))
+
+
+@router.put("/cases/{case_id}/data")
+def update_data(ctx: CtxDep, case_id: Id, body: schemas.CaseDataIn) -> schemas.CaseDetail:
+    """Correct or complete the registration data (e.g. a grant's Keputusan Bupati) until the
+    case is approved; audited with what it was before."""
+    case_service.update_case_data(ctx, case_id, version=body.version, data=body.data)
     return presenters.detail(case_view(ctx, case_id))
 
 

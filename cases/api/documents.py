@@ -36,7 +36,8 @@ def upload(
 def check(
     ctx: CtxDep, case_id: Id, document_id: Id, body: schemas.CheckIn
 ) -> schemas.DocumentOut:
-    doc = document_service.check_document(ctx, case_id, document_id, body.valid, body.note)
+    doc = document_service.check_document(ctx, case_id, document_id, body.valid, body.note,
+                                          body.value)
     return presenters.document(doc)
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from cases.api import schemas
 from cases.http.params import ReasonOut
-from cases.models import AuditEntry, Document
+from cases.models import AuditEntry, Document, Party
 from cases.services.users import Names
-from cases.views import CaseRow, CaseView
+from cases.views import CaseRow, CaseView, PaymentView
 from workflows import FieldSpec, Reason, WorkflowDefinition
 
 
@@ -39,7 +39,7 @@ def document(doc: Document) -> schemas.DocumentOut:
     assert doc.id is not None
     return schemas.DocumentOut(
         id=doc.id, kind=doc.kind, filename=doc.filename, content_type=doc.content_type,
-        size=doc.size, sha256=doc.sha256, status=doc.status, note=doc.note,
+        size=doc.size, sha256=doc.sha256, status=doc.status, note=doc.note, value=doc.value,
         uploaded_at=doc.uploaded_at, checked_at=doc.checked_at,
     )
 
@@ -50,8 +50,10 @@ def detail(view: CaseView) -> schemas.CaseDetail:
         applicant=view.applicant, data=view.data,
         recommended_amount=view.recommended_amount, approved_amount=view.approved_amount,
         paid_amount=view.paid_amount, spent_amount=view.spent_amount,
-        refunded_amount=view.refunded_amount, tier=view.tier, sp2d_number=view.sp2d_number,
-        paid_at=view.paid_at, nphd_number=view.nphd_number, nphd_date=view.nphd_date,
+        refunded_amount=view.refunded_amount, refund_date=view.refund_date, tier=view.tier,
+        nphd_number=view.nphd_number, nphd_date=view.nphd_date,
+        party=party(view.party) if view.party else None,
+        payments=[payment(p) for p in view.payments],
         registered_by=_username(view.registered_by),
         reviewed_by=_username(view.reviewed_by), approved_by=_username(view.approved_by),
         flags=_reasons(view.flags), documents=[document(d) for d in view.documents],
@@ -60,6 +62,24 @@ def detail(view: CaseView) -> schemas.CaseDetail:
                                         reasons=_reasons(t.reasons))
             for t in view.transitions
         ],
+    )
+
+
+def party(row: Party) -> schemas.PartyRef:
+    assert row.id is not None
+    return schemas.PartyRef(id=row.id, kind=row.kind, name=row.name, npwp=row.npwp,
+                            nib=row.nib, is_pkp=row.is_pkp)
+
+
+def payment(view: PaymentView) -> schemas.PaymentOut:
+    row = view.payment
+    return schemas.PaymentOut(
+        seq=row.seq, final=row.final, spm_number=row.spm_number, spm_date=row.spm_date,
+        sp2d_number=row.sp2d_number, sp2d_date=row.sp2d_date, gross=row.gross,
+        pph23=row.pph23, ppn=row.ppn, net=row.net, bast_document_id=row.bast_document_id,
+        bast_date=row.bast_date, publication_document_id=row.publication_document_id,
+        recorded_by=_username(view.recorded_by),
+        recorded_at=row.recorded_at,
     )
 
 
@@ -89,7 +109,7 @@ def workflow(definition: WorkflowDefinition) -> schemas.WorkflowOut:
             schemas.TransitionOut(
                 trigger=t.trigger, label=t.label, source=[s.value for s in t.sources],
                 dest=t.dest, roles=sorted(t.roles),
-                required_documents=[d.code for d in definition.gate_documents(t.trigger)],
+                required_documents=[d.code for d in definition.gate_documents(t.gate)],
                 comment_required=t.comment_required, fields=fields(t.fields),
             )
             for t in definition.transitions

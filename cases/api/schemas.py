@@ -130,6 +130,9 @@ class CaseCreate(Strict):
     title: Title
     fiscal_year: FiscalYear
     amount: Amount
+    party_id: int | None = Field(default=None, ge=1, le=MAX_INT32, strict=True, description=(
+        "The registered party applying (POST /api/parties): a press company for media, "
+        "an organisation for grants. Required."))
     applicant: dict[str, Any] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
     submitted_at: SubmittedAt | None = Field(
@@ -171,6 +174,8 @@ class DocumentOut(BaseModel):
     sha256: str
     status: str
     note: str
+    value: int | None = Field(description="The value it states, recorded when checked MS "
+                              "(a BAST: the work accepted)")
     uploaded_at: datetime
     checked_at: datetime | None
 
@@ -182,6 +187,35 @@ class AvailableTransition(BaseModel):
     reasons: list[ReasonOut]
 
 
+class PartyRef(BaseModel):
+    id: int
+    kind: str
+    name: str
+    npwp: str | None
+    nib: str | None
+    is_pkp: bool
+
+
+class PaymentOut(BaseModel):
+    """One payment: a media termin, or a grant's disbursement (SPM, SP2D, amounts)."""
+
+    seq: int
+    final: bool
+    spm_number: str | None
+    spm_date: date | None
+    sp2d_number: str
+    sp2d_date: date
+    gross: int
+    pph23: int
+    ppn: int
+    net: int
+    bast_document_id: int | None
+    bast_date: date | None
+    publication_document_id: int | None
+    recorded_by: str | None
+    recorded_at: datetime
+
+
 class CaseDetail(CaseSummary):
     applicant: dict[str, Any]
     data: dict[str, Any]
@@ -190,11 +224,14 @@ class CaseDetail(CaseSummary):
     paid_amount: int | None
     spent_amount: int | None
     refunded_amount: int | None
-    tier: str | None
-    sp2d_number: str | None
-    paid_at: date | None
+    refund_date: date | None = Field(description="When the unspent money went back to the "
+                                     "Kas Daerah (STS)")
+    tier: str | None = Field(description="The media category, derived at review from the "
+                             "Dewan Pers status")
     nphd_number: str | None
     nphd_date: date | None
+    party: PartyRef | None
+    payments: list[PaymentOut]
     registered_by: str | None
     reviewed_by: str | None
     approved_by: str | None
@@ -209,9 +246,17 @@ class TransitionIn(Strict):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class CaseDataIn(Strict):
+    version: Annotated[int, Field(strict=True, ge=1, le=MAX_INT32)]
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 class CheckIn(Strict):
     valid: Annotated[bool, Field(strict=True)]
     note: DocumentNote = ""
+    value: Amount | None = Field(default=None, description=(
+        "The value the document states, for kinds that state one (a BAST: the value of the "
+        "work accepted); required to check such a kind MS."))
 
 
 class AssignIn(Strict):
@@ -228,18 +273,6 @@ class CommentOut(BaseModel):
     case_id: int
     body: str
     created_at: datetime
-
-
-class BudgetIn(Strict):
-    amount: Amount
-
-
-class BudgetOut(BaseModel):
-    workflow: str
-    fiscal_year: int
-    amount: int
-    used: int
-    remaining: int
 
 
 class AuditEntryOut(BaseModel):

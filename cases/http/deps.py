@@ -20,6 +20,7 @@ from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
 from cases.errors import NotAuthenticated
+from cases.permissions import refuse_read_only
 from cases.services.users import session_actor
 from infra.context import Ctx
 from infra.runtime import Runtime
@@ -103,11 +104,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 async def current_actor(
     request: Request, runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Actor:
-    """The user behind the bearer token, as the middleware found them on this request."""
+    """The user behind the bearer token, as the middleware found them on this request. A
+    read-only account (the auditor) is refused anything but a read here, before the body is
+    looked at (:func:`cases.permissions.refuse_read_only`)."""
     verdict = stashed(request, "bearer")
     if verdict is None:
         verdict = await run_in_threadpool(verdict_of, runtime, token or "")
-    return actor_or_refusal(verdict)
+    actor = actor_or_refusal(verdict)
+    refuse_read_only(actor, request.method, request.scope["path"])
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

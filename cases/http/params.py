@@ -17,8 +17,12 @@ QueryText = Annotated[str, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class ReasonOut(BaseModel):
+    """One unmet condition: a stable ``code``, the Indonesian ``message`` and the legal
+    ``basis`` of the rule (empty where the rule is Berkas's own, e.g. a malformed field)."""
+
     code: str
     message: str
+    basis: str = ""
 
 
 class ErrorDetail(BaseModel):

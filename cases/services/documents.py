@@ -21,7 +21,7 @@ from cases.permissions import require
 from cases.repository import CaseRepository
 from cases.unit_of_work import unit_of_work
 from infra.context import Ctx
-from workflows import DocumentStatus, get_definition
+from workflows import MAX_AMOUNT, DocumentStatus, get_definition
 
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -89,23 +89,37 @@ def upload_document(
     return doc
 
 
-def check_document(ctx: Ctx, case_id: int, document_id: int, valid: bool, note: str) -> Document:
-    """Mark a document valid or invalid; an invalid one needs a note saying why."""
+def check_document(ctx: Ctx, case_id: int, document_id: int, valid: bool, note: str,
+                   value: int | None = None) -> Document:
+    """Mark a document MS (valid) or TMS (invalid); a TMS one needs a note saying why. A
+    kind that states a value (a BAST: what the work accepted was worth) is MS only with the
+    value read from it, which bounds the termin paid against it."""
     require(ctx.actor, "check_document")
     note = checked_text("note", "document_note", note)
     if not valid and not note:
-        raise BadInput("Catatan wajib diisi bila dokumen tidak sah", "missing_note")
+        raise BadInput("Catatan wajib diisi bila dokumen tidak memenuhi syarat (TMS)",
+                       "missing_note")
+    if value is not None and not 0 < value <= MAX_AMOUNT:
+        raise BadInput("Nilai pada dokumen tidak masuk akal", "invalid_amount")
     with unit_of_work(ctx) as uow:
         case = uow.cases.lock_open(case_id)
         doc = _document(uow.session, case_id, document_id)
+        kind = get_definition(case.workflow).document(doc.kind)
+        valued = kind is not None and kind.valued
+        if valued and valid and value is None:
+            raise BadInput(f"Nilai pekerjaan yang diterima dalam {kind.label if kind else ''} "
+                           "wajib dicatat", "missing_value")
+        if value is not None and not valued:
+            raise BadInput("Jenis dokumen ini tidak memuat nilai", "unexpected_value")
         doc.status = DocumentStatus.VALID if valid else DocumentStatus.INVALID
+        doc.value = value if valid else None
         doc.note = note
         doc.checked_by = ctx.actor.user_id
         doc.checked_at = ctx.now
         uow.cases.touch(case, ctx.now)
         audit.append(uow.session, case, actor=ctx.actor, action="document_checked", at=ctx.now,
                      comment=note, payload={"document_id": document_id, "kind": doc.kind,
-                                            "status": doc.status})
+                                            "status": doc.status, "value": doc.value})
     return doc
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 
 import structlog
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from cases import audit
 from cases.errors import BadInput, Conflict
 from cases.events import CaseTransitioned, OpenedDeadline
-from cases.models import Case
+from cases.models import Case, Payment
 from cases.repository import json_ready
 from cases.services import counts
 from cases.services.facts import build_facts
@@ -25,6 +28,8 @@ from workflows import (
     WorkflowEngine,
     get_engine,
 )
+from workflows.effects import Changes
+from workflows.payments import PAYMENT_FIELD_NAMES, PaymentInput, payment_of
 
 log = structlog.get_logger(__name__)
 
@@ -34,7 +39,8 @@ def available_transitions(
 ) -> list[Evaluation]:
     """Every transition of the case's workflow for the calling user, with why it is blocked
     (``documents``: the best statuses, when the caller has already read them)."""
-    facts = build_facts(ctx.session, case, ctx.now, ctx.tz, documents=documents)
+    facts = build_facts(ctx.session, case, ctx.now, ctx.tz, documents=documents,
+                        parameters=ctx.parameters, for_form=False)
     return get_engine(case.workflow).evaluate(facts, ctx.actor)
 
 
@@ -51,16 +57,27 @@ def fire_transition(ctx: Ctx, case_id: int, trigger: str, *, version: int, comme
         given = _parse_input(engine, trigger, comment, data)
         _check_version(case, version)
         # A transition that spends budget locks it before its guards read what remains.
-        facts = build_facts(uow.session, case, ctx.now, ctx.tz, lock_budget=spec.locks_budget)
+        facts = build_facts(uow.session, case, ctx.now, ctx.tz, lock_budget=spec.locks_budget,
+                            parameters=ctx.parameters)
         outcome = engine.fire(trigger, facts, ctx.actor, given)
-        uow.cases.write(case, _changes(case, outcome, engine.case_columns, ctx.now))
+        payment = payment_of(given.data) if spec.records_payment else None
+        kept = {k: v for k, v in outcome.changes.items()
+                if payment is None or k not in PAYMENT_FIELD_NAMES}
+        uow.cases.write(case, _changes(case, kept, outcome.dest, engine.case_columns, ctx.now))
+        if payment is not None:
+            _record_payment(uow.session, case, payment, final=outcome.dest != outcome.source,
+                            ctx=ctx)
         audit.append(
             uow.session, case, actor=ctx.actor, action="transition", at=ctx.now,
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
             payload={"trigger": trigger, "data": json_ready(outcome.changes)},
         )
-        uow.deadlines.close(case_id, ctx.now, trigger)
-        deadline = uow.deadlines.open(case, ctx.now, ctx.calendar)
+        deadline = None
+        # A termin paid leaves the case where it was: its deadline (the final termin's)
+        # stays as it is, reminders and escalation included.
+        if outcome.dest != outcome.source:
+            uow.deadlines.close(case_id, ctx.now, trigger)
+            deadline = uow.deadlines.open(case, ctx.now, ctx.calendar)
         uow.emit(_transitioned(ctx, case, trigger, outcome, deadline))
         counts.moved(uow.session, case.workflow, outcome.source, outcome.dest)
     log.info("case.transition", case_id=case.id, reference=case.reference, trigger=trigger,
@@ -96,14 +113,28 @@ def _check_version(case: Case, version: int) -> None:
 
 
 def _changes(
-    case: Case, outcome: Outcome, columns: frozenset[str], now: datetime
+    case: Case, changes: Changes, dest: str, columns: frozenset[str], now: datetime
 ) -> dict[str, object]:
-    """The columns the transition writes: the outcome's values that its workflow keeps in
-    ``columns`` (``WorkflowEngine.case_columns``), anything else it records under ``data``,
-    the new state and a new version (a form opened before it is now stale)."""
-    values: dict[str, object] = {k: v for k, v in outcome.changes.items() if k in columns}
-    extra = {k: v for k, v in outcome.changes.items() if k not in columns}
+    """The columns the transition writes: the values that its workflow keeps in ``columns``
+    (``WorkflowEngine.case_columns``), anything else it records under ``data`` (a payment's
+    fields go to its own row instead), the new state and a new version (a form opened
+    before it is now stale)."""
+    values: dict[str, object] = {k: v for k, v in changes.items() if k in columns}
+    extra = {k: v for k, v in changes.items() if k not in columns}
     if extra:
         values["data"] = {**case.data, **json_ready(extra)}
-    values.update(state=outcome.dest, version=case.version + 1, updated_at=now)
+    values.update(state=dest, version=case.version + 1, updated_at=now)
     return values
+
+
+def _record_payment(session: Session, case: Case, payment: PaymentInput, *, final: bool,
+                    ctx: Ctx) -> None:
+    """Keep ``payment`` as the case's next payment row. Its guards checked its documents
+    were paid by no earlier termin; the unique constraints hold that against a concurrent
+    treasurer too (the case's write lock already serialises them)."""
+    assert case.id is not None
+    seq = session.exec(select(func.count()).select_from(Payment)
+                       .where(Payment.case_id == case.id)).one() + 1
+    session.add(Payment(case_id=case.id, seq=seq, final=final, recorded_by=ctx.actor.user_id,
+                        recorded_at=ctx.now, **asdict(payment)))
+    session.flush()

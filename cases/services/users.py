@@ -28,7 +28,7 @@ from infra import security
 from infra.context import Ctx
 from infra.db import table_of
 from infra.unit_of_work import UnitOfWork
-from workflows import Actor, Role
+from workflows import ROLE_LABELS, Actor, Reason, Role
 
 log = structlog.get_logger(__name__)
 USERNAME = re.compile(r"[A-Za-z0-9._]{1,64}")
@@ -88,11 +88,37 @@ def _add_user(session: Session, *, username: str, full_name: str, email: str,
     return user
 
 
+# Roles one account may not hold together, each with why (in Indonesian, as it is shown):
+# the auditor (Inspektorat, BPK) holds no other role, so stays read-only and independent of
+# what it audits; finance (PPK-SKPD), who enters the pagu from the DPA, neither approves
+# (kadis) nor pays (treasurer) against it, nor administers the accounts that could (admin).
+_AUDITOR_ALONE = ("pemeriksa hanya membaca dan harus independen, maka tidak boleh memegang "
+                  "peran lain")
+_FINANCE = "yang mencatat pagu tidak boleh menyetujui atau membayar atas pagu itu"
+CONFLICTING_ROLES: tuple[tuple[Role, Role, str], ...] = (
+    *((Role.AUDITOR, other, _AUDITOR_ALONE) for other in Role if other is not Role.AUDITOR),
+    (Role.FINANCE, Role.KADIS, _FINANCE),
+    (Role.FINANCE, Role.TREASURER, _FINANCE),
+    (Role.FINANCE, Role.ADMIN, "yang mencatat pagu tidak boleh mengelola pengguna"),
+)
+
+
 def _checked_roles(roles: Iterable[str]) -> list[str]:
+    """The roles, known and sorted, or :class:`BadInput`: ``unknown_role``, or
+    ``conflicting_roles`` for a pair of :data:`CONFLICTING_ROLES` (every path that sets
+    roles comes here: the API, the pages, the CLI, the demo)."""
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in VALID_ROLES]
     if not roles or unknown:
         raise BadInput(f"Peran tidak dikenal: {unknown or 'kosong'}", "unknown_role")
+    held = set(roles)
+    pairs = [(one, other, why) for one, other, why in CONFLICTING_ROLES if {one, other} <= held]
+    if pairs:
+        raise BadInput(
+            "Peran ini tidak boleh dipegang satu akun bersamaan: "
+            + ", ".join(f"{one} + {other}" for one, other, _ in pairs), "conflicting_roles",
+            [Reason("conflicting_roles", f"{ROLE_LABELS[one]} dan {ROLE_LABELS[other]}: {why}")
+             for one, other, why in pairs])
     return roles
 
 

@@ -10,12 +10,25 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import GRANT_APPLICANT, GRANT_REVIEW_DOCS, MEDIA_REVIEW_DOCS, Api
+from tests.api.helpers import (
+    GRANT_REVIEW_DOCS,
+    MEDIA_REVIEW_DOCS,
+    SITE_VISIT,
+    SPK,
+    VALUED,
+    Api,
+    termin,
+)
 from tests.conftest import FakeClock
 from tests.web.helpers import Pages
 
 _CSRF = re.compile(r'name="csrf" value="[^"]+"')
 PEOPLE = ("rina", "fajar", "siti", "ahmad", "dewi")
+SITE_VISIT_NOTE = SITE_VISIT["site_visit_note"]
+NPHD_2026 = {"nphd_number": "NPHD/12/2026", "nphd_date": "2026-04-20"}
+DISBURSEMENT = {"spm_number": "SPM/0002/LS/2026", "spm_date": "2026-05-02",
+                "sp2d_number": "SP2D/0002/BLG/2026", "sp2d_date": "2026-05-04",
+                "gross": 125_000_000}
 
 
 @dataclass
@@ -62,15 +75,31 @@ class Recorder:
         return self.keep(f"{name}/fire/{trigger}/{who}", response.status_code, response.json())
 
     def upload(self, name: str, who: str, case_id: int, kinds: tuple[str, ...], *,
-               valid: bool | None = True) -> None:
+               valid: bool | None = True, value: int | None = None) -> list[int]:
+        """Upload one document of each of ``kinds`` (and check it, unless ``valid`` is
+        None; a BAST with the ``value`` it accepted); their ids, in order."""
+        ids = []
         for kind in kinds:
             response = self.api.upload(who, case_id, kind)
             doc = self.keep(f"{name}/upload/{kind}", response.status_code, response.json())
-            if valid is None:
-                continue
-            checked = self.api.post(who, f"/api/cases/{case_id}/documents/{doc['id']}/check",
-                                    json={"valid": valid, "note": "" if valid else "buram"})
-            self.keep(f"{name}/check/{kind}", checked.status_code, checked.json())
+            ids.append(int(doc["id"]))
+            if valid is not None:
+                self.check(name, who, case_id, doc["id"], valid=valid, kind=kind,
+                           value=value if kind in VALUED else None)
+        return ids
+
+    def check(self, name: str, who: str, case_id: int, doc_id: int, *, valid: bool = True,
+              kind: str = "", value: int | None = None, status: int = 200) -> None:
+        """Check a document (MS unless ``valid`` is False; ``value``: what a BAST states);
+        ``status``: the answer expected (a refusal is recorded as well)."""
+        body: dict[str, Any] = {"valid": valid, "note": "" if valid else "buram"}
+        if value is not None:
+            body["value"] = value
+        checked = self.api.post(who, f"/api/cases/{case_id}/documents/{doc_id}/check",
+                                json=body)
+        answer = self.keep(f"{name}/check/{kind or doc_id}", checked.status_code,
+                           checked.json())
+        assert checked.status_code == status, answer
 
     def page(self, name: str, who: str, path: str, form: dict[str, str] | None = None) -> None:
         """The page at ``path`` (a form posted to it, when given), line by line."""
@@ -100,38 +129,63 @@ def _media_walk(rec: Recorder) -> None:
     rec.detail("media/submitted", case_id)
     rec.case_pages("media/submitted", case_id)
     rec.page("media/submitted/refused-page", "rina", f"/cases/{case_id}/transitions/review",
-             {"version": "1", "comment": "", "data.tier": "A"})
-    rec.fire("media/submitted", "fajar", case_id, "review", data={"tier": "A"})
+             {"version": "1", "comment": "", "data.site_visit_note": SITE_VISIT_NOTE})
+    rec.fire("media/submitted", "fajar", case_id, "review", data=SITE_VISIT)
     rec.upload("media/submitted", "rina", case_id, MEDIA_REVIEW_DOCS[:-1])
     rec.upload("media/submitted", "rina", case_id, MEDIA_REVIEW_DOCS[-1:], valid=False)
     rec.detail("media/one-invalid", case_id, ("fajar",))
     rec.upload("media/again", "rina", case_id, MEDIA_REVIEW_DOCS[-1:])
     assigned = api.post("siti", f"/api/cases/{case_id}/assign", json={"username": "fajar"})
     rec.keep("media/assign", assigned.status_code, assigned.json())
-    rec.fire("media/submitted", "rina", case_id, "review", data={"tier": "A"})
-    rec.fire("media/submitted", "fajar", case_id, "review", "lengkap", {"tier": "A"})
+    rec.fire("media/submitted", "rina", case_id, "review", data=SITE_VISIT)
+    rec.fire("media/submitted", "fajar", case_id, "review", "lengkap")  # no factual check
+    rec.fire("media/submitted", "fajar", case_id, "review", "lengkap", SITE_VISIT)
     rec.detail("media/reviewed", case_id)
     rec.case_pages("media/reviewed", case_id)
     rec.lists("media/reviewed")
 
 
 def _media_decided(rec: Recorder, case_id: int) -> None:
+    """Approved with its SPK, paid in two termins against their BAST (each with the value it
+    accepted) and proof of publication (each MS), and closed by the final report."""
     api = rec.api
-    rec.fire("media/reviewed", "ahmad", case_id, "approve", data={"approved_amount": 61_000_000})
+    rec.fire("media/reviewed", "ahmad", case_id, "approve",
+             data={**SPK, "approved_amount": 61_000_000})
     api.set_budget("media_verification", 600_000_000)
     rec.fire("media/reviewed", "ahmad", case_id, "approve", "setuju",
-             {"approved_amount": 40_000_000})
+             {**SPK, "approved_amount": 40_000_000})
     rec.detail("media/approved", case_id)
     rec.case_pages("media/approved", case_id, ("dewi", "ahmad"))
-    rec.upload("media/approved", "rina", case_id, ("kontrak", "rekening"), valid=None)
+    spk, bast, tayang = rec.upload("media/approved", "rina", case_id,
+                                   ("spk", "bast", "bukti_tayang"), valid=None)
     rec.detail("media/approved-documents", case_id, ("dewi",))
     rec.case_pages("media/approved-documents", case_id, ("dewi",))
-    rec.fire("media/approved", "dewi", case_id, "pay", data={
-        "sp2d_number": "SP2D/0001/BLG/2026", "paid_at": "2026-04-15", "paid_amount": 40_000_000})
+    rec.fire("media/approved", "dewi", case_id, "record_payment",
+             data=termin(bast, tayang, 25_000_000))
+    # A BAST is MS only with the value of the work it accepted.
+    rec.check("media/approved", "rina", case_id, bast, kind="bast", status=422)
+    for kind, doc_id, value in (("spk", spk, None), ("bast", bast, 25_000_000),
+                                ("bukti_tayang", tayang, None)):
+        rec.check("media/approved", "rina", case_id, doc_id, kind=kind, value=value)
+    rec.fire("media/approved", "dewi", case_id, "record_payment",
+             data=termin(bast, tayang, 25_000_000))
+    rec.detail("media/termin", case_id, ("dewi", "rina"))
+    rec.case_pages("media/termin", case_id, ("dewi",))
+    bast2, tayang2 = rec.upload("media/termin", "rina", case_id, ("bast", "bukti_tayang"),
+                                value=15_000_000)
+    rec.fire("media/termin", "dewi", case_id, "pay",
+             data=termin(bast, tayang2, 15_000_000, n=2))  # the first termin's BAST again
+    second = {**termin(bast2, tayang2, 15_000_000, n=2, sp2d_date="2026-08-20",
+                       bast_date="2026-08-14"), "spm_date": "2026-08-18"}
+    rec.fire("media/termin", "dewi", case_id, "pay", data={**second, "gross": 16_000_000,
+                                                           "net": 15_680_000, "pph23": 320_000})
+    rec.fire("media/termin", "dewi", case_id, "pay", data=second)
     rec.detail("media/paid", case_id)
     rec.case_pages("media/paid", case_id, ("rina", "dewi"))
-    rec.upload("media/paid", "fajar", case_id, ("bukti_tayang",), valid=None)
+    rec.upload("media/paid", "fajar", case_id, ("laporan_akhir",))
     rec.fire("media/paid", "fajar", case_id, "report", "tayang 12 kali")
+    rec.fire("media/paid", "fajar", case_id, "report", "tayang 12 kali",
+             {"evaluation": "Tepat waktu; 12 berita tayang sesuai SPK"})
     rec.detail("media/reported", case_id, ("rina",))
     rec.case_pages("media/reported", case_id, ("rina",))
 
@@ -149,29 +203,29 @@ def _withdrawn_walk(rec: Recorder) -> None:
 
 
 def grant(api: Api, year: int, amount: int) -> int:
-    response = api.post("rina", "/api/cases", json={
-        "workflow": "grant", "title": f"Hibah PWI {year}", "fiscal_year": year,
-        "amount": amount, "applicant": {**GRANT_APPLICANT, "address": "Paringin"},
-        "data": {"purpose": "Pelatihan wartawan"}})
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
+    """A grant of ``year`` to PWI Kabupaten Balangan under that year's Keputusan Bupati."""
+    created = api.create_grant("rina", amount, fiscal_year=year, purpose="Pelatihan wartawan",
+                               keputusan_number=f"188.45/123/KUM/{year}",
+                               keputusan_date=f"{year}-01-15")
+    return int(created["id"])
 
 
 def _last_year_grant(rec: Recorder) -> int:
     """Last year's grant to the same organisation, paid and its report overdue."""
     api = rec.api
-    assert api.put("ahmad", "/api/budgets/grant/2025", json={"amount": 10**9}).status_code == 200
+    api.set_budget("grant", 10**9, fiscal_year=2025)
     case_id = grant(api, 2025, 100_000_000)
     api.upload_valid("rina", case_id, GRANT_REVIEW_DOCS)
     assert api.fire("fajar", case_id, "review",
                     data={"recommended_amount": 100_000_000}).status_code == 200
-    assert api.fire("ahmad", case_id, "approve").status_code == 200
-    for kind in ("nphd", "kuitansi"):
-        assert api.upload("rina", case_id, kind).status_code == 201
+    api.upload_valid("rina", case_id, ("nphd",))
+    assert api.fire("ahmad", case_id, "approve", data={
+        "nphd_number": "NPHD/7/2025", "nphd_date": "2025-11-20"}).status_code == 200
+    api.upload_valid("rina", case_id, ("kuitansi",))
     assert api.fire("dewi", case_id, "pay", data={
-        "sp2d_number": "SP2D/0099/BLG/2025", "paid_at": "2025-12-01",
-        "paid_amount": 100_000_000, "nphd_number": "NPHD/7/2025",
-        "nphd_date": "2025-11-20"}).status_code == 200
+        "spm_number": "SPM/0099/LS/2025", "spm_date": "2025-11-28",
+        "sp2d_number": "SP2D/0099/BLG/2025", "sp2d_date": "2025-12-01",
+        "gross": 100_000_000}).status_code == 200
     return case_id
 
 
@@ -187,34 +241,33 @@ def _grant_walk(rec: Recorder, last_year: int) -> int:
              {"recommended_amount": 125_000_000})
     rec.detail("grant/reviewed", case_id)
     rec.case_pages("grant/reviewed", case_id, ("ahmad", "fajar"))
-    rec.fire("grant/reviewed", "ahmad", case_id, "approve")
+    rec.fire("grant/reviewed", "ahmad", case_id, "approve", data=NPHD_2026)
     api.set_budget("grant", 250_000_000)
     rec.detail("grant/reviewed-budget", case_id, ("ahmad",))
-    rec.upload("grant/last-year", "fajar", last_year, ("lpj", "pernyataan_penggunaan"),
-               valid=None)
+    rec.upload("grant/last-year", "fajar", last_year, ("lpj", "pernyataan_penggunaan"))
     rec.fire("grant/last-year", "fajar", last_year, "report", data={"spent_amount": 100_000_000})
     rec.detail("grant/last-year-reported", last_year, ("ahmad",))
+    rec.upload("grant/reviewed", "rina", case_id, ("nphd",))
     rec.detail("grant/reviewed-ready", case_id, ("ahmad",))
     rec.case_pages("grant/reviewed-ready", case_id, ("ahmad",))
-    rec.fire("grant/reviewed", "ahmad", case_id, "approve", "setuju")
+    rec.fire("grant/reviewed", "ahmad", case_id, "approve", "setuju", NPHD_2026)
     rec.detail("grant/approved", case_id, ("dewi", "siti"))
     return case_id
 
 
 def _grant_paid(rec: Recorder, case_id: int) -> None:
     api = rec.api
-    for kind in ("nphd", "kuitansi"):
-        assert api.upload("rina", case_id, kind).status_code == 201
-    rec.fire("grant/approved", "dewi", case_id, "pay", data={
-        "sp2d_number": "SP2D/0002/BLG/2026", "paid_at": "2026-05-04",
-        "paid_amount": 125_000_000, "nphd_number": "NPHD/12/2026", "nphd_date": "2026-04-20"})
+    api.upload_valid("rina", case_id, ("kuitansi",))
+    rec.fire("grant/approved", "dewi", case_id, "pay",
+             data={**DISBURSEMENT, "spm_date": "2026-04-10", "sp2d_date": "2026-04-15"})
+    rec.fire("grant/approved", "dewi", case_id, "pay", data=DISBURSEMENT)
     rec.detail("grant/paid", case_id)
     rec.case_pages("grant/paid", case_id, ("fajar",))
     api.upload_valid("rina", case_id, ("lpj", "pernyataan_penggunaan"))
     rec.fire("grant/paid", "fajar", case_id, "report", data={"spent_amount": 120_000_000})
-    rec.upload("grant/paid", "rina", case_id, ("sts",), valid=None)
-    rec.fire("grant/paid", "fajar", case_id, "report", "sisa disetor",
-             {"spent_amount": 120_000_000})
+    rec.upload("grant/paid", "rina", case_id, ("sts",))
+    rec.fire("grant/paid", "fajar", case_id, "report", "sisa disetor", {
+        "spent_amount": 120_000_000, "refund_amount": 5_000_000, "refund_date": "2026-12-15"})
     rec.detail("grant/reported", case_id, ("fajar",))
     rec.case_pages("grant/reported", case_id, ("fajar", "siti"))
 

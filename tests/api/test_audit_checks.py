@@ -1,4 +1,5 @@
-"""Whole-log audit checks: admins only, in the background with progress, one at a time."""
+"""Whole-log audit checks: the admin and the auditor only, in the background with progress,
+one at a time."""
 
 from __future__ import annotations
 
@@ -48,12 +49,17 @@ def test_a_check_whose_process_died_no_longer_blocks_the_next(
     assert api.get("admin", f"/api/audit/checks/{dead}").json()["status"] == "abandoned"
 
 
-def test_only_an_admin_may_check_the_whole_log_or_read_the_system_chain(api: Api) -> None:
-    for who in ("rina", "siti", "ahmad", "dewi"):
+def test_only_the_admin_or_the_auditor_may_check_the_whole_log_or_read_the_system_chain(
+    api: Api,
+) -> None:
+    for who in ("rina", "siti", "ahmad", "dewi", "fina"):
         for response in (api.post(who, "/api/audit/checks"),
                          api.get(who, "/api/audit/system")):
             assert (response.status_code, response.json()["detail"]["code"]) == (
                 403, "role_not_permitted"), who
+    # The auditor (Inspektorat, BPK) reads the system chain and runs the check, which only reads.
+    assert api.get("audra", "/api/audit/system").status_code == 200
+    assert api.audit_check("audra")["ok"] is True
 
 
 def test_starting_a_check_is_itself_in_the_system_chain(api: Api) -> None:
@@ -66,7 +72,8 @@ def test_a_pagu_change_is_in_the_system_chain_and_the_chain_verifies(api: Api) -
     api.set_budget("grant", 500_000_000)
     newest = api.get("admin", "/api/audit/system").json()[0]
     assert (newest["action"], newest["target"], newest["payload"]) == (
-        "budget_set", "grant/2026", {"amount": 500_000_000})
+        "budget_set", "grant/2026", {"amount": 500_000_000, "dpa_number": "DPA/2026/2.16.01",
+                                     "dpa_date": "2026-01-02", "note": ""})
     report = api.audit_check()
     # The staff of every test database were created first, each one an entry of its own.
     assert (report["ok"], report["system_entries"]) == (True, len(STAFF) + 2)

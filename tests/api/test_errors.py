@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import MEDIA_APPLICANT, MEDIA_REVIEW_DOCS, PNG, Api
+from tests.api.helpers import (
+    COMPANY,
+    DECISION,
+    GRANT_APPLICANT,
+    MEDIA_APPLICANT,
+    MEDIA_REVIEW_DOCS,
+    ORGANISATION,
+    PNG,
+    SITE_VISIT,
+    Api,
+)
 
 
 def code(response: Any) -> str:
@@ -19,9 +29,22 @@ def audit_length(api: Api, case_id: int) -> int:
 
 
 def new_case(**changes: Any) -> dict[str, Any]:
+    """A media registration; its party (the press company) is added by ``with_party``."""
     body = {"workflow": "media_verification", "title": "Uji", "fiscal_year": 2026,
             "amount": 1_000_000, "applicant": MEDIA_APPLICANT, "data": {}}
     return {**body, **changes}
+
+
+def new_grant(**changes: Any) -> dict[str, Any]:
+    body = {"workflow": "grant", "title": "Hibah", "fiscal_year": 2026,
+            "amount": 100_000_000, "applicant": GRANT_APPLICANT, "data": DECISION}
+    return {**body, **changes}
+
+
+def with_party(api: Api, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with the party its workflow serves, unless it names one (or None) itself."""
+    party = ORGANISATION if body["workflow"] == "grant" else COMPANY
+    return {"party_id": api.party(party), **body}
 
 
 def test_routes_need_a_token(client: TestClient) -> None:
@@ -54,16 +77,45 @@ def test_me_returns_the_user_and_roles(api: Api) -> None:
     (new_case(title=""), 422, "invalid_request"),
     (new_case(applicant={}), 422, "invalid_input"),
     (new_case(applicant={**MEDIA_APPLICANT, "media_type": "koran"}), 422, "invalid_input"),
-    (new_case(data={"contract_start": "kemarin"}), 422, "invalid_input"),
+    # The company's own particulars are the party's now, never the applicant's.
+    (new_case(applicant={**MEDIA_APPLICANT, "company_name": "PT A"}), 422, "invalid_input"),
+    # Media cases keep no registration data; a grant's is its Keputusan Bupati.
+    (new_case(data={"contract_start": "2026-03-02"}), 422, "invalid_input"),
+    (new_grant(data={**DECISION, "keputusan_date": "kemarin"}), 422, "invalid_input"),
+    (new_grant(data={"purpose": "Pelatihan"}), 422, "invalid_input"),
+    (new_grant(amount=150_000_001), 422, "invalid_input"),  # over the Keputusan's amount
+    (new_case(party_id=None), 422, "missing_party"),
+    (new_case(party_id=987_654), 422, "unknown_party"),
+    (new_case(party_id=0), 422, "invalid_request"),
     (new_case(extra="x"), 422, "invalid_request"),
 ])
 def test_bad_case_registrations_are_refused(
     api: Api, body: dict[str, Any], status: int, expected: str
 ) -> None:
-    response = api.post("rina", "/api/cases", json=body)
+    response = api.post("rina", "/api/cases", json=with_party(api, body))
     assert response.status_code == status, response.text
     assert code(response) == expected
     assert api.get("rina", "/api/cases").json()["items"] == []
+
+
+def test_a_case_is_registered_only_for_the_kind_of_party_its_workflow_serves(api: Api) -> None:
+    media_for_an_organisation = {**new_case(), "party_id": api.party(ORGANISATION)}
+    grant_for_a_company = {**new_grant(), "party_id": api.party(COMPANY)}
+    for body in (media_for_an_organisation, grant_for_a_company):
+        response = api.post("rina", "/api/cases", json=body)
+        assert (response.status_code, code(response)) == (422, "wrong_party_kind")
+    assert api.get("rina", "/api/cases").json()["items"] == []
+
+
+def test_a_grant_asks_no_more_than_its_keputusan_bupati_says(api: Api) -> None:
+    response = api.post("rina", "/api/cases", json=with_party(api, new_grant(
+        amount=150_000_001)))
+    reasons = response.json()["detail"]["reasons"]
+    assert [r["code"] for r in reasons] == ["over_decision"]
+    assert "Rp150.000.000" in reasons[0]["message"]
+    assert reasons[0]["basis"]
+    assert api.post("rina", "/api/cases", json=with_party(api, new_grant(
+        amount=150_000_000))).status_code == 201
 
 
 def test_malformed_json_is_a_422_not_a_500(api: Api) -> None:
@@ -74,8 +126,9 @@ def test_malformed_json_is_a_422_not_a_500(api: Api) -> None:
 
 
 def test_only_officers_register_and_only_kabid_backdates(api: Api) -> None:
-    assert code(api.post("dewi", "/api/cases", json=new_case())) == "role_not_permitted"
-    backdated = new_case(submitted_at="2026-01-20T09:00:00+08:00")
+    assert code(api.post("dewi", "/api/cases", json=with_party(api, new_case()))) == \
+        "role_not_permitted"
+    backdated = with_party(api, new_case(submitted_at="2026-01-20T09:00:00+08:00"))
     assert api.post("rina", "/api/cases", json=backdated).status_code == 403
     created = api.post("siti", "/api/cases", json=backdated)
     assert created.status_code == 201
@@ -94,19 +147,25 @@ def test_unknown_case_document_and_trigger_are_404(api: Api) -> None:
 def test_transition_statuses_403_409_422(api: Api) -> None:
     case_id = api.create_media()["id"]
     before = audit_length(api, case_id)
-    forbidden = api.fire("dewi", case_id, "review", data={"tier": "A"})
+    forbidden = api.fire("dewi", case_id, "review", data=SITE_VISIT)
     assert (forbidden.status_code, code(forbidden)) == (403, "not_permitted")
     wrong_state = api.fire("dewi", case_id, "pay")
     assert (wrong_state.status_code, code(wrong_state)) == (409, "invalid_state")
+    # Named as people know the step (its label), never by its trigger code.
+    assert wrong_state.json()["detail"]["message"] == (
+        "Catat pembayaran termin terakhir tidak berlaku pada status Diajukan")
     stale = api.fire("fajar", case_id, "return_for_revision", comment="x", version=7)
     assert (stale.status_code, code(stale)) == (409, "stale_version")
     no_reason = api.fire("fajar", case_id, "return_for_revision")
     assert (no_reason.status_code, code(no_reason)) == (422, "guards_unmet")
     assert [r["code"] for r in no_reason.json()["detail"]["reasons"]] == ["missing_reason"]
-    bad_type = api.fire("fajar", case_id, "review", data={"tier": 3})
+    bad_type = api.fire("fajar", case_id, "review", data={"site_visit_note": 3})
     assert (bad_type.status_code, code(bad_type)) == (422, "invalid_input")
-    unknown_key = api.fire("fajar", case_id, "review", data={"tier": "A", "bonus": 1})
+    unknown_key = api.fire("fajar", case_id, "review", data={**SITE_VISIT, "bonus": 1})
     assert code(unknown_key) == "invalid_input"
+    # The category follows the Dewan Pers status: nobody chooses it at review.
+    chosen_tier = api.fire("fajar", case_id, "review", data={**SITE_VISIT, "tier": "A"})
+    assert (chosen_tier.status_code, code(chosen_tier)) == (422, "invalid_input")
     no_version = api.post("fajar", f"/api/cases/{case_id}/transitions/withdraw",
                           json={"comment": "x"})
     assert code(no_version) == "invalid_request"
@@ -163,14 +222,20 @@ def test_marking_a_document_invalid_needs_a_note(api: Api) -> None:
     assert (checked["status"], checked["note"]) == ("invalid", "kedaluwarsa")
 
 
-def test_budget_is_for_kadis_or_admin_and_must_be_sane(api: Api) -> None:
-    assert code(api.put("rina", "/api/budgets/grant/2026", json={"amount": 1})) == \
-        "role_not_permitted"
-    assert code(api.put("admin", "/api/budgets/grant/2026", json={"amount": -1})) == \
+def test_budget_is_for_finance_only_and_must_be_sane(api: Api) -> None:
+    dpa = {"dpa_number": "DPA/2026/2.16.01", "dpa_date": "2026-01-02"}
+    for who in ("rina", "ahmad", "admin"):  # the Kadis and the admin no longer enter it
+        assert code(api.put(who, "/api/budgets/grant/2026", json={"amount": 1, **dpa})) == \
+            "role_not_permitted"
+    assert code(api.put("fina", "/api/budgets/grant/2026", json={"amount": -1, **dpa})) == \
         "invalid_request"
-    assert code(api.put("admin", "/api/budgets/lelang/2026", json={"amount": 1})) == \
+    assert code(api.put("fina", "/api/budgets/lelang/2026", json={"amount": 1, **dpa})) == \
         "unknown_workflow"
-    assert api.put("admin", "/api/budgets/grant/2026", json={"amount": 1}).status_code == 200
+    assert code(api.put("fina", "/api/budgets/grant/2026", json={"amount": 1})) == \
+        "dpa_required"
+    assert api.get("fina", "/api/budgets").json() == []
+    assert api.put("fina", "/api/budgets/grant/2026",
+                   json={"amount": 1, **dpa}).status_code == 200
 
 
 def test_assign_and_comment(api: Api) -> None:
@@ -189,10 +254,31 @@ def test_assign_and_comment(api: Api) -> None:
     assert actions == ["case_created", "assigned", "comment_added"]
 
 
-def test_review_of_media_needs_all_seven_documents_valid(api: Api) -> None:
+def test_review_of_media_needs_every_review_document_valid(api: Api) -> None:
     case_id = api.create_media()["id"]
     api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS[:-1])
-    response = api.fire("fajar", case_id, "review", data={"tier": "A"})
+    response = api.fire("fajar", case_id, "review", data=SITE_VISIT)
     assert response.status_code == 422
-    assert [r["message"].split(":")[0] for r in response.json()["detail"]["reasons"]] == [
-        "box_redaksi"]
+    reasons = response.json()["detail"]["reasons"]
+    assert [r["code"] for r in reasons] == ["missing_document"]
+    assert reasons[0]["message"].startswith("Rekening bank atas nama perusahaan")
+    assert reasons[0]["basis"]
+
+
+def test_review_of_media_needs_each_document_checked_ms_and_the_ipp_of_broadcasters(
+    api: Api
+) -> None:
+    case_id = api.create_media()["id"]
+    api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS[:-2])
+    assert api.upload("rina", case_id, "box_redaksi").status_code == 201  # not yet checked
+    rekening = api.upload("rina", case_id, "rekening").json()["id"]
+    api.check("rina", case_id, rekening, valid=False)  # TMS
+    response = api.fire("fajar", case_id, "review", data=SITE_VISIT)
+    assert [r["code"] for r in response.json()["detail"]["reasons"]] == [
+        "unchecked_document", "invalid_document"]
+    radio = api.create_media(media_type="radio")["id"]
+    api.upload_valid("rina", radio, MEDIA_REVIEW_DOCS)
+    response = api.fire("fajar", radio, "review", data=SITE_VISIT)
+    reasons = response.json()["detail"]["reasons"]
+    assert [r["code"] for r in reasons] == ["missing_document"]
+    assert "(IPP)" in reasons[0]["message"]

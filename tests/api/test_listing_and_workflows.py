@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from cases.services.counts import state_counts
 from infra.runtime import Runtime
-from tests.api.helpers import Api
+from tests.api.helpers import MEDIA_REVIEW_DOCS, Api
 from tests.conftest import FakeClock
 
 
@@ -51,13 +51,39 @@ def test_workflows_describe_states_transitions_documents_and_fields(api: Api) ->
     assert media["states"][0] == {"code": "submitted", "label": "Diajukan", "terminal": False}
     review = next(t for t in media["transitions"] if t["trigger"] == "review")
     assert review["roles"] == ["kabid", "officer"]
-    assert len(review["required_documents"]) == 7
-    assert review["fields"][0]["name"] == "tier"
-    assert review["fields"][0]["choices"] == ["A", "B", "C"]
-    pay = next(t for t in flows["grant"]["transitions"] if t["trigger"] == "pay")
-    assert pay["required_documents"] == ["nphd", "kuitansi"]
+    # Every case needs these eight; radio and TV the IPP as well (not listed for all).
+    assert review["required_documents"] == list(MEDIA_REVIEW_DOCS)
+    # The factual verification is asked at review; the category is derived, never a field.
+    assert [f["name"] for f in review["fields"]] == ["site_visit_note"]
+    assert not any(f["name"] == "tier" for t in media["transitions"] for f in t["fields"])
+    media_steps = {t["trigger"]: t for t in media["transitions"]}
+    assert [f["name"] for f in media_steps["approve"]["fields"]] == [
+        "spk_number", "spk_date", "approved_amount", "contract_start", "contract_end"]
+    termin = media_steps["record_payment"]
+    assert (termin["source"], termin["dest"], termin["roles"]) == (
+        ["approved"], "approved", ["treasurer"])
+    assert termin["required_documents"] == media_steps["pay"]["required_documents"] == ["spk"]
+    assert {f["name"] for f in termin["fields"]} >= {
+        "spm_number", "spm_date", "sp2d_number", "sp2d_date", "bast_document_id", "bast_date",
+        "publication_document_id", "gross", "pph23", "ppn", "net"}
+    assert "closing_reason" in {f["name"] for f in media_steps["pay"]["fields"]}
+    assert media_steps["report"]["required_documents"] == ["laporan_akhir"]
+    grant = {t["trigger"]: t for t in flows["grant"]["transitions"]}
+    assert grant["approve"]["required_documents"] == ["nphd"]  # moved from pay to approve
+    assert grant["pay"]["required_documents"] == ["kuitansi"]
+    # The NPHD's number and date are typed with the payment only for a grant approved
+    # before approval asked for them (revision 2): optional.
+    pay_fields = {f["name"]: f for f in grant["pay"]["fields"]}
+    assert list(pay_fields) == [
+        "spm_number", "spm_date", "sp2d_number", "sp2d_date", "gross", "nphd_number",
+        "nphd_date"]
+    assert [pay_fields[n]["required"] for n in ("nphd_number", "nphd_date")] == [False, False]
+    assert [f["name"] for f in flows["grant"]["data_fields"]][:3] == [
+        "keputusan_number", "keputusan_date", "keputusan_amount"]
     deadline = next(d for d in flows["grant"]["deadlines"] if d["state"] == "paid")
     assert deadline["next_year_on"] == "01-10"
+    report = next(d for d in media["deadlines"] if d["state"] == "paid")
+    assert (report["working_days"], report["calendar_days"]) == (10, None)
 
 
 def test_diagram_is_mermaid_text(api: Api) -> None:

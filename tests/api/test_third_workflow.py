@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 import pytest
@@ -25,17 +26,19 @@ from cases.services.cases import NewCase, create_case, get_case
 from cases.services.counts import state_counts
 from cases.services.documents import check_document, upload_document
 from cases.services.facts import case_flags
+from cases.services.parties import NewParty, create_party
 from cases.services.transitions import available_transitions, fire_transition
 from cases.services.users import to_actor
 from infra.runtime import Runtime
 from notifications.models import Notification
-from tests.api.helpers import PDF, Api
+from tests.api.helpers import ORGANISATION, PDF, Api
 from tests.event_support import ACTIONS, APPLICANT, EVENT_SUPPORT, NAME, PROPOSAL, REPORT, E
 from tests.web.helpers import Pages
 from workflows import Actor, BerkasError, registered
 from workflows.money import format_rupiah
 
 AMOUNT = 5_000_000
+DPA = {"dpa_number": "DPA/2026/2.16.01", "dpa_date": "2026-01-02"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +74,27 @@ class ServiceWalker:
     """The use cases of ``cases.services``, called as the API and pages call them."""
 
     runtime: Runtime
+    party_id: int | None = None
 
     def _actor(self, session: Session, who: str) -> Actor:
         return to_actor(session.exec(select(User).where(User.username == who)).one())
 
+    def _party(self, who: str) -> int:
+        """The organisation applying, registered the first time."""
+        if self.party_id is None:
+            with self.runtime.sessions() as session:
+                ctx = self.runtime.ctx(session, self._actor(session, who))
+                self.party_id = create_party(ctx, NewParty(**ORGANISATION)).id
+        assert self.party_id is not None
+        return self.party_id
+
     def register(self, who: str) -> int:
+        party_id = self._party(who)
         with self.runtime.sessions() as session:
             case = create_case(self.runtime.ctx(session, self._actor(session, who)), NewCase(
                 workflow=NAME, title="Pelatihan jurnalistik 2026", fiscal_year=2026,
-                amount=AMOUNT, applicant=APPLICANT, data={"venue": "Aula Diskominfo"}))
+                amount=AMOUNT, applicant=APPLICANT, data={"venue": "Aula Diskominfo"},
+                party_id=party_id))
             assert case.id is not None
             return case.id
 
@@ -114,8 +129,9 @@ class ServiceWalker:
 
     def set_budget(self, amount: int) -> int:
         with self.runtime.sessions() as session:
-            return set_budget(self.runtime.ctx(session, self._actor(session, "ahmad")), NAME,
-                              2026, amount).used
+            return set_budget(self.runtime.ctx(session, self._actor(session, "fina")), NAME,
+                              2026, amount, DPA["dpa_number"],
+                              date.fromisoformat(DPA["dpa_date"])).used
 
 
 @dataclass
@@ -127,7 +143,8 @@ class ApiWalker:
     def register(self, who: str) -> int:
         response = self.api.post(who, "/api/cases", json={
             "workflow": NAME, "title": "Pelatihan jurnalistik 2026", "fiscal_year": 2026,
-            "amount": AMOUNT, "applicant": APPLICANT, "data": {"venue": "Aula Diskominfo"}})
+            "amount": AMOUNT, "party_id": self.api.party(ORGANISATION), "applicant": APPLICANT,
+            "data": {"venue": "Aula Diskominfo"}})
         assert response.status_code == 201, response.text
         return int(response.json()["id"])
 
@@ -153,7 +170,7 @@ class ApiWalker:
 
     def set_budget(self, amount: int) -> int:
         self.api.set_budget(NAME, amount)
-        budgets = self.api.get("ahmad", "/api/budgets").json()
+        budgets = self.api.get("fina", "/api/budgets").json()
         return int(next(b["used"] for b in budgets if b["workflow"] == NAME))
 
 
@@ -164,8 +181,8 @@ def _found(pattern: str, text: str) -> str:
 
 
 def _amount(text: str | None) -> int | None:
-    """``Rp 5.000.000`` as the pages write it, back to a number."""
-    return None if text is None else int(text.removeprefix("Rp ").replace(".", ""))
+    """``Rp5.000.000`` as the pages write it, back to a number."""
+    return None if text is None else int(text.removeprefix("Rp").replace(".", ""))
 
 
 @dataclass
@@ -175,6 +192,7 @@ class PageWalker:
 
     client: TestClient
     browsers: dict[str, Pages] = field(default_factory=dict)
+    party_id: int | None = None
 
     def _as(self, who: str) -> Pages:
         if who not in self.browsers:
@@ -182,10 +200,21 @@ class PageWalker:
             assert self.browsers[who].login(who).status_code == 303
         return self.browsers[who]
 
+    def _party(self, who: str) -> int:
+        """The organisation applying, registered on its page the first time."""
+        if self.party_id is None:
+            response = self._as(who).post("/parties", {
+                f"party.{name}": value for name, value in ORGANISATION.items()},
+                follow_redirects=False)
+            assert response.status_code == 303, response.text
+            self.party_id = int(response.headers["location"].rsplit("/", 1)[1])
+        return self.party_id
+
     def register(self, who: str) -> int:
         response = self._as(who).post(f"/cases/new?workflow={NAME}", {
             "case.title": "Pelatihan jurnalistik 2026", "case.fiscal_year": "2026",
-            "case.amount": format_rupiah(AMOUNT), "data.venue": "Aula Diskominfo",
+            "case.amount": format_rupiah(AMOUNT), "case.party_id": str(self._party(who)),
+            "data.venue": "Aula Diskominfo",
             **{f"applicant.{name}": value for name, value in APPLICANT.items()},
         }, follow_redirects=False)
         assert response.status_code == 303, response.text
@@ -219,7 +248,7 @@ class PageWalker:
             return Step("ok")
         problem = _found(r'(<div [^>]*id="problem".*?</div>)', response.text)
         return Step(_found(r'data-code="([^"]+)"', problem),
-                    tuple(re.findall(r"<li><code>([^<]+)</code>", problem)))
+                    tuple(re.findall(r'<li data-reason="([^"]+)">', problem)))
 
     def view(self, who: str, case_id: int) -> CaseView:
         page = self._as(who).get(f"/cases/{case_id}").text
@@ -236,14 +265,16 @@ class PageWalker:
         )
 
     def set_budget(self, amount: int) -> int:
-        kadis = self._as("ahmad")
-        saved = kadis.post("/budgets", {"workflow": NAME, "fiscal_year": "2026",
-                                        "amount": str(amount)}, follow_redirects=False)
+        finance = self._as("fina")
+        saved = finance.post("/budgets", {"workflow": NAME, "fiscal_year": "2026",
+                                          "amount": str(amount), **DPA}, follow_redirects=False)
         assert saved.status_code == 303, saved.text
-        row = _found(rf"<tr><td>{EVENT_SUPPORT.label}</td><td>2026</td>(.*?)</tr>",
-                     kadis.get("/budgets").text)
-        used = re.findall(r'<td class="num">([^<]+)</td>', row)[1]
-        return _amount(used) or 0
+        row = _found(rf'<tr id="pagu-{NAME}-2026">(.*?)</tr>', finance.get("/budgets").text)
+        assert EVENT_SUPPORT.label in row
+        # Pagu, committed (held by approved cases), refunded: nothing is refunded here.
+        pagu, committed, refunded = re.findall(r'<td class="num">([^<]+)</td>', row)[:3]
+        assert (_amount(pagu), _amount(refunded)) == (amount, 0)
+        return _amount(committed) or 0
 
 
 def _data(rows: dict[str, str]) -> dict[str, Any]:
@@ -298,7 +329,12 @@ def test_the_third_workflow_walks_from_proposal_to_closing(walker: Walker) -> No
     assert (case.state, case.reviewed_by, case.data["scale"]) == ("endorsed", "fajar", "regency")
     _fund(walker, case_id)
     assert walker.fire("rina", case_id, "close") == Step("guards_unmet", ("missing_document",))
-    walker.upload("rina", case_id, REPORT, check=False)  # present is enough at this gate
+    walker.upload("rina", case_id, REPORT, check=False)
+    # Present is not enough at any gate: the report must be checked MS (docs/domain.md).
+    assert walker.view("rina", case_id).allowed == frozenset()
+    assert walker.fire("rina", case_id, "close") == Step("guards_unmet",
+                                                         ("unchecked_document",))
+    walker.upload("rina", case_id, REPORT, check=True)
     assert walker.view("rina", case_id).allowed == {"close"}
     assert walker.fire("rina", case_id, "close") == Step("ok")
     case = walker.view("rina", case_id)

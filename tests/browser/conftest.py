@@ -3,13 +3,15 @@ driven by Playwright. In CI a missing Chromium fails the run; elsewhere the suit
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from app import create_app
 from infra.config import Settings
@@ -21,6 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PDF = b"%PDF-1.4\n% Berkas uji\n%%EOF\n"
+_SCANS = itertools.count(1)
 
 expect.set_options(timeout=10_000)
 
@@ -74,40 +77,84 @@ class Person:
         self.page.goto(f"{self.live.url}{path}")
         return self.page
 
-    def upload(self, kind_label: str, name: str = "scan.pdf", content: bytes = PDF) -> None:
+    def upload(self, kind_label: str, name: str = "scan.pdf", content: bytes | None = None
+               ) -> None:
+        """Upload a file under its kind's label; by default a PDF of its own (every scan
+        differs: a payment refuses a document whose very bytes an earlier one used)."""
+        if content is None:
+            content = PDF + f"% {name}, pindaian {next(_SCANS)}\n".encode()
         page = self.page
         page.get_by_label("Jenis dokumen").select_option(label=kind_label)
         page.get_by_label("Berkas (PDF").set_input_files(
             {"name": name, "mimeType": "application/pdf", "buffer": content})
         page.get_by_role("button", name="Unggah").click()
 
-    def mark_all_valid(self) -> None:
+    def mark_all_valid(self, values: dict[str, str] | None = None) -> None:
+        """Check every document not yet checked as "Memenuhi syarat (MS)", one at a time;
+        one that states a value (a BAST) with the value ``values`` gives its file name."""
         page = self.page
-        while page.get_by_role("button", name="Sah", exact=True).count():
-            before = page.locator(".tag.valid").count()
-            unchecked = page.locator("tr", has=page.locator(".tag.unchecked")).first
-            unchecked.get_by_role("button", name="Sah", exact=True).click()
-            expect(page.locator(".tag.valid")).to_have_count(before + 1)
-            if not page.locator(".tag.unchecked").count():
-                return
+        while (waiting := page.locator(".doc", has=page.locator(".tag.unchecked"))).count():
+            doc = waiting.first
+            doc_id = doc.get_attribute("data-doc")
+            value = doc.get_by_label("Nilai pekerjaan yang diterima (BAST)")
+            if value.count():
+                value.fill((values or {})[doc.locator("a").first.inner_text()])
+            doc.get_by_role("button", name="MS", exact=True).click()
+            expect(page.locator(f".doc[data-doc='{doc_id}'] .tag.valid")).to_be_visible()
 
-    def fire(self, label: str, fields: dict[str, str] | None = None, comment: str = "") -> None:
-        """Open a transition's form, fill it, and send it."""
+    def fire(self, label: str, fields: dict[str, str] | None = None, comment: str = "",
+             choices: dict[str, str] | None = None) -> None:
+        """Open a transition's form, fill it, and send it. ``choices``: selects to set to
+        the option whose text holds the value (a document by its file name)."""
         page = self.page
         action = page.locator("li.action", has=page.locator(f"summary:text-is('{label}')"))
         action.locator("summary").click()
         for field, value in (fields or {}).items():
-            control = action.get_by_label(field)
+            control = labelled(action, field)
             if control.evaluate("e => e.tagName") == "SELECT":
                 control.select_option(value)
             else:
                 control.fill(value)
+        for field, text in (choices or {}).items():
+            control = labelled(action, field)
+            option = control.locator("option", has_text=text)
+            expect(option).to_have_count(1)
+            control.select_option(option.get_attribute("value"))
         if comment:
             action.locator("textarea[name=comment]").fill(comment)
-        action.get_by_role("button", name=label).click()
+        action.get_by_role("button", name=label, exact=True).click()
+
+    def register_party(self, kind: str, name: str, npwp: str, nib: str = "") -> None:
+        """Register a party on its page (kind by its label: "Perusahaan pers", "Organisasi")."""
+        page = self.open("/parties/new")
+        page.get_by_label("Jenis").select_option(label=kind)
+        labelled(page, "Nama").fill(name)
+        page.get_by_label("NPWP").fill(npwp)
+        if nib:
+            page.get_by_label("NIB (khusus perusahaan pers)").fill(nib)
+        page.get_by_role("button", name="Daftarkan").click()
+        expect(page.locator(".note.ok")).to_contain_text(f"{name} didaftarkan")
+
+    def set_budget(self, workflow_label: str, amount: str) -> None:
+        """Enter a pagu from the DPA (finance)."""
+        page = self.open("/budgets")
+        page.get_by_label("Jenis").select_option(label=workflow_label)
+        page.get_by_label("Nomor DPA").fill("DPA/2026/2.16.01")
+        page.get_by_label("Tanggal DPA").fill("2026-01-02")
+        page.get_by_label("Nilai pagu").fill(amount)
+        page.get_by_role("button", name="Simpan").click()
+        expect(page.locator(".note.ok")).to_contain_text("dicatat")
 
     def state(self) -> str:
         return self.page.locator("h1 .state").inner_text()
+
+
+def labelled(scope: Page | Locator, label: str) -> Locator:
+    """The control whose label reads ``label`` exactly (a required field's "*" aside)."""
+    found = scope.locator("label").filter(
+        has_text=re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    expect(found).to_have_count(1)
+    return scope.locator(f"[id='{found.get_attribute('for')}']")
 
 
 @pytest.fixture

@@ -20,10 +20,11 @@ from sqlmodel import select
 from app import bootstrap
 from cases.models import User
 from cases.services.cases import NewCase, create_case
+from cases.services.parties import NewParty, create_party
 from cases.services.users import to_actor
 from infra.config import Settings
 from notifications.outbox import OutboxPolicy
-from tests.api.helpers import MEDIA_APPLICANT
+from tests.api.helpers import COMPANY, MEDIA_APPLICANT
 from tests.conftest import POSTGRES_URL, SECRET, FakeClock
 from tests.notifications.conftest import Mailbox, at
 from tests.servers import ServerProcess, free_port
@@ -58,9 +59,10 @@ def due_reminders(url: str) -> None:
     with runtime.sessions() as session:
         rina = to_actor(session.exec(select(User).where(User.username == "rina")).one())
         ctx = runtime.ctx(session, rina)
+        company = create_party(ctx, NewParty(**COMPANY)).id
         for n in range(REMINDERS):
             create_case(ctx, NewCase("media_verification", f"Kerja sama {n}", 2026, 10_000_000,
-                                     MEDIA_APPLICANT, {}))
+                                     MEDIA_APPLICANT, {}, party_id=company))
     with runtime.engine.begin() as conn:
         conn.execute(text("UPDATE users SET is_active = false WHERE username = 'rina'"))
     runtime.engine.dispose()

@@ -202,11 +202,15 @@ def test_berkas_never_seals_a_forged_head_anew(api: Api, runtime: Runtime) -> No
     assert other.status_code == 201
 
 
-def test_a_forged_system_head_refuses_the_next_admin_act(api: Api, runtime: Runtime) -> None:
+def test_a_forged_system_head_refuses_the_next_act_on_the_system_chain(
+    api: Api, runtime: Runtime
+) -> None:
     drop_audit_guard(runtime.engine, "system_audit_entries")
     execute(runtime.engine, "DELETE FROM system_audit_entries")
     execute(runtime.engine, "UPDATE audit_heads SET seq = 0, hash = :g, seal = ''", g="0" * 64)
-    refused = api.put("admin", "/api/budgets/grant/2026", json={"amount": 1})
+    # Entering a pagu (finance, from the DPA) is written to the system chain.
+    refused = api.put("fina", "/api/budgets/grant/2026", json={
+        "amount": 1, "dpa_number": "DPA/2026/2.16.01", "dpa_date": "2026-01-02"})
     assert (refused.status_code, refused.json()["detail"]["code"]) == (409, "audit_chain_broken")
     assert problems(runtime) == [("seal_invalid", "sistem")]
 

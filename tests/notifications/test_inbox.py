@@ -6,7 +6,7 @@ from datetime import date
 
 from infra.runtime import Runtime
 from notifications.runner import run_reminders
-from tests.api.helpers import MEDIA_REVIEW_DOCS, Api
+from tests.api.helpers import MEDIA_REVIEW_DOCS, SITE_VISIT, Api
 from tests.conftest import FakeClock
 from tests.notifications.conftest import at
 
@@ -24,7 +24,7 @@ def test_whoever_must_act_next_is_told_but_not_the_actor(api: Api, clock: FakeCl
     assert titles(api, "ahmad") == []
 
     api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS)
-    assert api.fire("fajar", case_id, "review", data={"tier": "A"}).status_code == 200
+    assert api.fire("fajar", case_id, "review", data=SITE_VISIT).status_code == 200
     assert titles(api, "ahmad") == ["Menunggu tindakan Anda: MV-2026-0001 — Balangan Pos"]
 
 

@@ -125,13 +125,13 @@ def test_an_assigned_officer_is_reminded_instead_of_every_officer(
 def test_a_late_kadis_is_escalated_to_the_kabid(
     api: Api, runtime: Runtime, clock: FakeClock
 ) -> None:
-    from tests.api.helpers import MEDIA_REVIEW_DOCS
+    from tests.api.helpers import MEDIA_REVIEW_DOCS, SITE_VISIT
 
     clock.now = at(TUESDAY_10_FEB)
     api.set_budget("media_verification", 600_000_000)
     case_id = api.create_media("rina")["id"]
     api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS)
-    reviewed = api.fire("fajar", case_id, "review", data={"tier": "A"}).json()
+    reviewed = api.fire("fajar", case_id, "review", data=SITE_VISIT).json()
     # 3 working days after Tuesday 10 February: 11, 12, 13 → due Friday 13.
     assert reviewed["deadline"]["role"] == "kadis"
     assert reviewed["deadline"]["due_date"] == "2026-02-13"
@@ -167,7 +167,8 @@ def test_a_case_entered_eight_working_days_late_is_overdue_and_listed(
     fresh = api.create_media("rina")
     body_ = {"workflow": "media_verification", "title": "Masuk lewat kertas",
              "fiscal_year": 2026, "amount": 10_000_000,
-             "applicant": fresh["applicant"], "submitted_at": "2026-02-11T10:00:00+08:00"}
+             "party_id": fresh["party"]["id"], "applicant": fresh["applicant"],
+             "submitted_at": "2026-02-11T10:00:00+08:00"}
     late = api.post("siti", "/api/cases", json=body_)
     assert late.status_code == 201, late.text
     # Wednesday 11 February is 8 working days before the 25th (16-17 are Imlek).

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import create_app
 from infra.config import Settings
-from tests.api.helpers import MEDIA_APPLICANT, PDF
+from tests.api.helpers import COMPANY, MEDIA_APPLICANT, PDF
 from tests.conftest import PASSWORD, SECRET, FakeClock
 from tests.servers import ThreadServer, free_port
 from tests.web.helpers import Pages
@@ -84,9 +84,13 @@ def token(server: ThreadServer, username: str = "rina") -> str:
 
 
 def new_case(server: ThreadServer, bearer: str) -> int:
-    response = httpx.post(f"{server.url}/api/cases", headers={"Authorization": f"Bearer {bearer}"},
+    auth = {"Authorization": f"Bearer {bearer}"}
+    party = httpx.post(f"{server.url}/api/parties", headers=auth, json=COMPANY)
+    assert party.status_code == 201, party.text
+    response = httpx.post(f"{server.url}/api/cases", headers=auth,
                           json={"workflow": "media_verification", "title": "Uji batas",
-                                "fiscal_year": 2026, "amount": 1, "applicant": MEDIA_APPLICANT})
+                                "fiscal_year": 2026, "amount": 1,
+                                "party_id": party.json()["id"], "applicant": MEDIA_APPLICANT})
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import PDF, Api
+from tests.api.helpers import COMPANY, MEDIA_APPLICANT, PDF, Api
 from tests.conftest import PASSWORD, FakeClock
 from tests.web.helpers import Pages
 
@@ -123,12 +123,16 @@ def test_a_password_typed_as_a_username_is_not_logged(
 
 def test_a_nul_character_is_refused_as_bad_input_on_every_database(api: Api) -> None:
     """PostgreSQL cannot store NUL in text: it must be a 4xx everywhere, never a 500."""
-    case_id = api.create_media()["id"]
+    case = api.create_media()
+    case_id = case["id"]
     comment = api.post("rina", f"/api/cases/{case_id}/comments", json={"body": "a\x00b"})
     search = api.get("rina", "/api/cases", params={"q": "a\x00b"})
     applicant = api.post("rina", "/api/cases", json={
         "workflow": "media_verification", "title": "Uji", "fiscal_year": 2026, "amount": 1,
-        "applicant": {"company_name": "PT\x00"}})
+        "party_id": case["party"]["id"], "applicant": {**MEDIA_APPLICANT, "media_name": "PT\x00"}})
+    party = api.post("rina", "/api/parties", json={**COMPANY, "npwp": "09.876.543.2-109.000",
+                                                   "name": "PT\x00"})
     login = api.client.post("/api/auth/token", data={"username": "ri\x00na", "password": "x"})
-    assert [r.status_code for r in (comment, search, applicant, login)] == [422, 422, 422, 401]
+    assert [r.status_code for r in (comment, search, applicant, party, login)] == [
+        422, 422, 422, 422, 401]
     assert len(api.get("rina", f"/api/cases/{case_id}/audit").json()) == 1

@@ -32,15 +32,15 @@ def live_url(settings: Settings, clock: FakeClock, people: People) -> Iterator[s
 
 def put_together(url: str, amounts: list[int]) -> list[httpx.Response]:
     """Each client saves the 2027 grant pagu with its amount, all released at once."""
-    login = httpx.post(f"{url}/api/auth/token", data={"username": "ahmad", "password": PASSWORD})
+    login = httpx.post(f"{url}/api/auth/token", data={"username": "fina", "password": PASSWORD})
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     start = threading.Barrier(len(amounts))
 
     def one(amount: int) -> httpx.Response:
         with httpx.Client(timeout=60) as client:
             start.wait()
-            return client.put(f"{url}/api/budgets/grant/2027", headers=headers,
-                              json={"amount": amount})
+            return client.put(f"{url}/api/budgets/grant/2027", headers=headers, json={
+                "amount": amount, "dpa_number": "DPA/2027/2.16.01", "dpa_date": "2026-01-30"})
 
     with ThreadPoolExecutor(len(amounts)) as pool:
         return list(pool.map(one, amounts))
@@ -52,7 +52,14 @@ def test_ten_first_saves_of_one_pagu_at_once_all_succeed_with_one_row(
     amounts = [100_000_000 + n for n in range(CLIENTS)]
     responses = put_together(live_url, amounts)
     assert [r.status_code for r in responses] == [200] * CLIENTS, [r.text for r in responses]
-    rows = [b for b in api.get("ahmad", "/api/budgets").json()
+    rows = [b for b in api.get("fina", "/api/budgets").json()
             if (b["workflow"], b["fiscal_year"]) == ("grant", 2027)]
     assert len(rows) == 1
     assert rows[0]["amount"] in amounts
+    # Each save is an entry of the year's history (from the DPA), none lost or numbered twice,
+    # and the pagu is the newest of them.
+    entries = api.get("fina", "/api/budgets/grant/2027/entries").json()
+    assert sorted(e["seq"] for e in entries) == list(range(1, CLIENTS + 1))
+    assert sorted(e["amount"] for e in entries) == amounts
+    assert rows[0]["entries"] == CLIENTS
+    assert max(entries, key=lambda e: e["seq"])["amount"] == rows[0]["amount"]

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from cases import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from cases.api import schemas
 from cases.limits import TEXTS
+from cases.services import parties
 from tests.api.helpers import MEDIA_APPLICANT, Api
 from workflows import DEFINITIONS
 
@@ -41,13 +42,19 @@ def test_texts_copied_into_the_audit_trail_fit_its_comment_column() -> None:
 @pytest.mark.parametrize("workflow", sorted(DEFINITIONS))
 def test_workflow_fields_stored_in_columns_fit_the_length_table(workflow: str) -> None:
     definition = DEFINITIONS[workflow]
-    name_field = next(f for f in definition.applicant_fields
-                      if f.name == definition.applicant_name_field)
-    assert name_field.max_length <= TEXTS["applicant_name"].max_length
+    if definition.applicant_name_field:
+        name_field = next(f for f in definition.applicant_fields
+                          if f.name == definition.applicant_name_field)
+        assert name_field.max_length <= TEXTS["applicant_name"].max_length
+    else:  # the case is named by its party
+        assert TEXTS["applicant_name"].max_length >= parties.NAME_MAX
     for spec in (f for t in definition.transitions for f in t.fields if f.name in TEXTS):
         # A choice is one of its values; free text is at most its declared length.
         longest = max(map(len, spec.choices)) if spec.choices else spec.max_length
         assert longest <= TEXTS[spec.name].max_length, spec.name
+    # The category is derived from the Dewan Pers status, by a map the settings may extend.
+    categories = definition.parameters.get("category_by_status", {})
+    assert all(len(str(c)) <= TEXTS["tier"].max_length for c in categories.values())
 
 
 @pytest.mark.parametrize(("model", "field", "name"), [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.helpers import MEDIA_APPLICANT, Api
+from tests.api.helpers import COMPANY, DECISION, GRANT_APPLICANT, MEDIA_APPLICANT, ORGANISATION, Api
 
 
 def cursor(*parts: object) -> str:
@@ -52,9 +52,10 @@ def test_cursors_by_due_date_still_walk_every_case_once(api: Api) -> None:
     assert sorted(seen) == sorted(ids)
 
 
-def registration(submitted_at: str) -> dict[str, Any]:
+def registration(api: Api, submitted_at: str) -> dict[str, Any]:
     return {"workflow": "media_verification", "title": "Kertas", "fiscal_year": 2026,
-            "amount": 1_000_000, "applicant": MEDIA_APPLICANT, "submitted_at": submitted_at}
+            "amount": 1_000_000, "party_id": api.party(COMPANY), "applicant": MEDIA_APPLICANT,
+            "submitted_at": submitted_at}
 
 
 @pytest.mark.parametrize(("submitted_at", "reason"), [
@@ -66,7 +67,7 @@ def registration(submitted_at: str) -> dict[str, Any]:
 def test_a_back_dated_registration_needs_a_plausible_date_with_a_time_zone(
     api: Api, submitted_at: str, reason: str
 ) -> None:
-    response = api.post("siti", "/api/cases", json=registration(submitted_at))
+    response = api.post("siti", "/api/cases", json=registration(api, submitted_at))
     assert response.status_code == 422, response.text
     assert detail(response)["code"] == "invalid_request"
     assert [r["code"] for r in detail(response)["reasons"]] == [reason]
@@ -74,19 +75,23 @@ def test_a_back_dated_registration_needs_a_plausible_date_with_a_time_zone(
 
 
 def test_a_registration_dated_in_the_future_is_refused(api: Api) -> None:
-    response = api.post("siti", "/api/cases", json=registration("2026-03-01T09:00:00+08:00"))
+    response = api.post("siti", "/api/cases",
+                        json=registration(api, "2026-03-01T09:00:00+08:00"))
     assert response.status_code == 422, response.text
     assert detail(response)["code"] == "submitted_in_future"
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
 def test_a_date_field_outside_the_plausible_years_is_refused(api: Api, day: str) -> None:
-    body = {**registration("2026-01-20T09:00:00+08:00"), "data": {"contract_start": day}}
+    """The date of the Keputusan Bupati a grant disburses (a date of the registration)."""
+    body = {**registration(api, "2026-01-20T09:00:00+08:00"), "workflow": "grant",
+            "party_id": api.party(ORGANISATION), "amount": 100_000_000,
+            "applicant": GRANT_APPLICANT, "data": {**DECISION, "keputusan_date": day}}
     response = api.post("siti", "/api/cases", json=body)
     assert response.status_code == 422, response.text
     assert detail(response)["code"] == "invalid_input"
     assert [(r["code"], r["message"].split(":")[0]) for r in detail(response)["reasons"]] == [
-        ("date_out_of_range", "data.contract_start")]
+        ("date_out_of_range", "data.keputusan_date")]
 
 
 def test_a_version_beyond_any_column_is_bad_input_not_a_stale_version(api: Api) -> None:

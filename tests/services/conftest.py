@@ -13,12 +13,13 @@ from sqlmodel import Session, select
 from cases.events import CaseRegistered, CaseTransitioned
 from cases.models import Case, User
 from cases.services.cases import NewCase, create_case
+from cases.services.parties import NewParty, create_party
 from cases.services.users import to_actor
 from infra.config import Settings
 from infra.context import Ctx
 from infra.runtime import Runtime
 from infra.unit_of_work import HandlerTable
-from tests.api.helpers import MEDIA_APPLICANT
+from tests.api.helpers import COMPANY, MEDIA_APPLICANT
 from tests.conftest import FakeClock
 
 
@@ -44,6 +45,7 @@ class Desk:
     """Calls the use cases as the entrypoints do: one session and one context per call."""
 
     runtime: Runtime
+    company_id: int | None = None
 
     def ctx(self, session: Session, who: str) -> Ctx:
         user = session.exec(select(User).where(User.username == who)).one()
@@ -53,10 +55,19 @@ class Desk:
         with self.runtime.sessions() as session:
             return use_case(self.ctx(session, who), *args, **kwargs)
 
+    def company(self, who: str = "rina") -> int:
+        """The press company applying (registered the first time it is asked for)."""
+        if self.company_id is None:
+            party = self.call(who, create_party, NewParty(**COMPANY))
+            self.company_id = party.id
+        assert self.company_id is not None
+        return self.company_id
+
     def register(self, who: str = "rina") -> Case:
         return self.call(who, create_case, NewCase(
             workflow="media_verification", title="Kerja sama publikasi 2026",
-            fiscal_year=2026, amount=45_000_000, applicant=MEDIA_APPLICANT, data={}))
+            fiscal_year=2026, amount=45_000_000, applicant=MEDIA_APPLICANT, data={},
+            party_id=self.company(who)))
 
 
 @pytest.fixture

@@ -88,4 +88,5 @@ def test_extra_local_closed_days_move_due_dates() -> None:
 def test_dates_read_in_indonesian_and_wita() -> None:
     assert format_date(date(2026, 2, 4)) == "Rabu, 4 Februari 2026"
     moment = datetime(2026, 2, 4, 1, 0, tzinfo=UTC)
-    assert format_datetime(moment, ZoneInfo("Asia/Makassar")) == "Rabu, 4 Februari 2026 09.00 WITA"
+    assert format_datetime(moment, ZoneInfo("Asia/Makassar")) == (
+        "Rabu, 4 Februari 2026 pukul 09.00 WITA")

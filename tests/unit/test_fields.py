@@ -10,8 +10,10 @@ from workflows import DEFINITIONS, MAX_AMOUNT, InvalidInput, format_rupiah, pars
 
 APPLICANT = DEFINITIONS["media_verification"].applicant_fields
 PAY = DEFINITIONS["grant"].transition("pay").fields  # type: ignore[union-attr]
-GOOD = {"company_name": "PT A", "media_name": "A", "media_type": "online",
-        "editor_in_chief": "B", "dewan_pers_status": "factual"}
+TERMIN = DEFINITIONS["media_verification"].transition(  # type: ignore[union-attr]
+    "record_payment").fields
+GOOD = {"media_name": "A", "media_type": "online", "editor_in_chief": "B",
+        "dewan_pers_status": "factual"}
 
 
 def reason_codes(fields: object, raw: dict[str, object], required: bool = True) -> list[str]:
@@ -27,9 +29,10 @@ def test_valid_applicant_parses_to_stripped_text() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    raw = {"media_type": "koran", "company_name": 5, "surprise": "x"}
+    # The company's name is the party's now: an applicant field of that name is unknown.
+    raw = {"media_type": "koran", "media_name": 5, "company_name": "PT A", "surprise": "x"}
     assert sorted(reason_codes(APPLICANT, raw)) == sorted([
-        "unknown_field", "invalid_field", "invalid_field", "missing_field", "missing_field",
+        "unknown_field", "unknown_field", "invalid_field", "invalid_field", "missing_field",
         "missing_field",
     ])
 
@@ -39,13 +42,22 @@ def test_every_problem_is_reported_at_once() -> None:
     ("1000", "invalid_field"), (10.5, "invalid_field"),
 ])
 def test_money_must_be_a_sane_whole_rupiah_amount(value: object, code: str) -> None:
-    assert reason_codes(PAY, {"paid_amount": value}, required=False) == [code]
+    assert reason_codes(PAY, {"gross": value}, required=False) == [code]
 
 
 def test_dates_are_iso_and_parsed() -> None:
-    parsed = parse_fields(PAY, {"paid_at": "2026-04-15"}, where="data", enforce_required=False)
-    assert parsed == {"paid_at": date(2026, 4, 15)}
-    assert reason_codes(PAY, {"paid_at": "15/04/2026"}, required=False) == ["invalid_field"]
+    parsed = parse_fields(PAY, {"sp2d_date": "2026-04-15"}, where="data",
+                          enforce_required=False)
+    assert parsed == {"sp2d_date": date(2026, 4, 15)}
+    assert reason_codes(PAY, {"sp2d_date": "15/04/2026"}, required=False) == ["invalid_field"]
+
+
+@pytest.mark.parametrize("value", [0, -3, True, "12", 1.5, 2**31])
+def test_a_document_field_takes_only_a_plausible_document_id(value: object) -> None:
+    assert parse_fields(TERMIN, {"bast_document_id": 12}, where="data",
+                        enforce_required=False) == {"bast_document_id": 12}
+    assert reason_codes(TERMIN, {"bast_document_id": value}, required=False) == [
+        "invalid_field"]
 
 
 def test_required_fields_are_left_to_guards_when_not_enforced() -> None:
@@ -53,7 +65,7 @@ def test_required_fields_are_left_to_guards_when_not_enforced() -> None:
 
 
 @pytest.mark.parametrize(("amount", "text"), [
-    (12_500_000, "Rp 12.500.000"), (0, "Rp 0"), (999, "Rp 999"), (-5_000, "-Rp 5.000"),
+    (12_500_000, "Rp12.500.000"), (0, "Rp0"), (999, "Rp999"), (-5_000, "-Rp5.000"),
 ])
 def test_rupiah_uses_dots_for_thousands(amount: int, text: str) -> None:
     assert format_rupiah(amount) == text

@@ -218,44 +218,64 @@ def test_the_kadis_signs_off_the_built_in_reviewed_states_only() -> None:
         assert NAME not in signoff_states()
 
 
-# --- the built-in workflows: the rules moved, the values did not --------------------------
+# --- the built-in workflows: the rules moved, the values are docs/domain.md's -----------
 
 # What the layers held themselves before issue 12 (notifications/templates.py ACTIONS,
 # cases/services/facts.py COMMITTED_STATES, cases/services/transitions.py CASE_COLUMNS,
 # workflows/diagram.py CELLS, web/labels.py CHOICE_LABELS and GATE_LABELS, the dashboard's
-# and the sign-off queue's CaseState.REVIEWED).
-OLD_ACTIONS = {
+# and the sign-off queue's CaseState.REVIEWED), as revision 2 of docs/domain.md changed
+# them: the media's approved state awaits termins and its paid state the final report; the
+# grant's the disbursement and the LPJ.
+SHARED_ACTIONS = {
     "submitted": "verifikasi berkas, atau kembalikan untuk perbaikan",
     "returned": "tindak lanjuti perbaikan dari pemohon",
     "reviewed": "setujui atau tolak",
-    "approved": "catat pembayaran (SP2D)",
-    "paid": "catat laporan (bukti tayang / LPJ)",
+}
+ACTIONS_OF = {
+    "media_verification": {
+        **SHARED_ACTIONS,
+        "approved": "catat pembayaran termin berikutnya atau terakhir (BAST, bukti tayang, "
+                    "SP2D)",
+        "paid": "catat laporan akhir kerja sama",
+    },
+    "grant": {
+        **SHARED_ACTIONS,
+        "approved": "catat pembayaran (SPM, SP2D)",
+        "paid": "terima LPJ hibah",
+    },
 }
 OLD_COMMITTED_STATES = ("approved", "paid", "reported")
-OLD_CASE_COLUMNS = {
+# Payments (SP2D number and date) are rows of their own now, no case columns; the category
+# ("tier") is derived at review and still kept on the case; a grant's refund keeps its date
+# (a refund credits the pagu only when dated within the fiscal year).
+CASE_COLUMNS = {
     "tier", "recommended_amount", "approved_amount", "approved_by", "reviewed_by",
-    "sp2d_number", "paid_at", "paid_amount", "spent_amount", "refunded_amount",
-    "nphd_number", "nphd_date",
+    "paid_amount", "spent_amount", "refunded_amount", "refund_date", "nphd_number",
+    "nphd_date",
 }
 OLD_CELLS = {
     "returned": (1, 0), "withdrawn": (2, 0), "submitted": (0, 1), "reviewed": (1, 1),
     "approved": (2, 1), "paid": (3, 1), "reported": (4, 1), "rejected": (2, 2),
 }
-OLD_CHOICE_LABELS = {
+# The category is no choice any more (it follows the Dewan Pers status).
+CHOICE_LABELS = {
     "print": "Cetak", "online": "Daring (online)", "radio": "Radio", "tv": "Televisi",
     "factual": "Terverifikasi faktual", "administrative": "Terverifikasi administrasi",
     "in_process": "Dalam proses pendataan", "none": "Belum terdata",
-    "A": "A (terverifikasi faktual)", "B": "B (terverifikasi administrasi)",
-    "C": "C (dalam proses)",
 }
-OLD_GATE_LABELS = {"review": "verifikasi", "pay": "pembayaran", "report": "laporan"}
+GATE_LABELS_OF = {
+    "media_verification": {"review": "verifikasi", "payment": "pembayaran",
+                           "report": "laporan akhir"},
+    "grant": {"review": "evaluasi", "approve": "persetujuan", "pay": "pencairan",
+              "report": "LPJ"},
+}
 BUILT_IN = sorted(DEFINITIONS)
 
 
 @pytest.mark.parametrize("workflow", BUILT_IN)
 def test_each_state_says_what_its_deadline_asks_as_the_reminders_did(workflow: str) -> None:
     definition = DEFINITIONS[workflow]
-    assert {s.code: s.action for s in definition.states if s.action} == OLD_ACTIONS
+    assert {s.code: s.action for s in definition.states if s.action} == ACTIONS_OF[workflow]
     assert definition.committed_states() == OLD_COMMITTED_STATES
     assert {s.code: s.cell for s in definition.states} == OLD_CELLS
 
@@ -268,17 +288,15 @@ def test_only_the_approval_locks_the_budget(workflow: str) -> None:
 
 def test_the_columns_transitions_write_are_the_ones_the_service_listed() -> None:
     columns = set().union(*(get_engine(name).case_columns for name in BUILT_IN))
-    assert columns == OLD_CASE_COLUMNS
+    assert columns == CASE_COLUMNS
 
 
 def test_the_labels_pages_read_from_the_definitions_are_the_ones_they_held() -> None:
     gathered: dict[str, str] = {}
-    gates: dict[str, str] = {}
     for name in BUILT_IN:
         gathered |= choice_labels(DEFINITIONS[name])
-        gates |= gate_labels(DEFINITIONS[name])
-    assert gathered == OLD_CHOICE_LABELS
-    assert gates == OLD_GATE_LABELS
+        assert gate_labels(DEFINITIONS[name]) == GATE_LABELS_OF[name]
+    assert gathered == CHOICE_LABELS
     assert labels.state_options() == [(s.code.value, s.label) for s in
                                       DEFINITIONS["media_verification"].states]
 
@@ -289,7 +307,9 @@ def test_only_the_grant_warns_of_last_years_grant() -> None:
     grant = DEFINITIONS["grant"]
     warned = warnings_for(grant, History(2026, "HB-2025-0001"))
     assert [(r.code, r.message) for r in warned] == [
-        ("previous_year_grant", "penerima juga mendapat hibah tahun 2025 (HB-2025-0001)")]
+        ("previous_year_grant",
+         "penerima (NPWP yang sama) juga mendapat hibah tahun 2025 (HB-2025-0001)")]
+    assert all(r.basis for r in warned)
     assert warnings_for(grant, History(2026)) == []
     assert warnings_for(DEFINITIONS["media_verification"], History(2026, "MV-2025-0001")) == []
 
@@ -319,6 +339,10 @@ KNOWN = {
     "workflows/grant.py": "its own definition",
     "workflows/common.py": "the parts both built-in definitions share",
     "cases/demo.py": "demo data: the cases it creates are of named workflows",
+    "cases/demo_data.py": "demo data: the stories it tells are of named workflows",
+    # A migration is frozen at its revision: it cannot read today's definitions.
+    "migrations/versions/0006_lawful_workflows_parties_payments_budget_entries.py":
+        "data migration: moves each named workflow's applicant into a party",
 }
 
 

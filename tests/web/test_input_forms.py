@@ -11,8 +11,17 @@ from typing import Any
 
 import pytest
 
-from tests.api.helpers import MEDIA_APPLICANT, MEDIA_REVIEW_DOCS, Api
-from tests.web.helpers import Pages
+from tests.api.helpers import (
+    COMPANY,
+    DECISION,
+    GRANT_REVIEW_DOCS,
+    MEDIA_APPLICANT,
+    MEDIA_REVIEW_DOCS,
+    ORGANISATION,
+    SITE_VISIT,
+    Api,
+)
+from tests.web.helpers import Pages, section, visible_text
 
 Login = Callable[[str], Pages]
 MEDIA_FORM = {"case.title": "Kerja sama", "case.fiscal_year": "2026",
@@ -30,9 +39,10 @@ def audit_actions(api: Api, case_id: int) -> list[str]:
     return [e["action"] for e in api.get("siti", f"/api/cases/{case_id}/audit").json()]
 
 
-def register(pages: Pages, **changes: str) -> Any:
-    return pages.post("/cases/new?workflow=media_verification", {**MEDIA_FORM, **changes},
-                      follow_redirects=False)
+def register(pages: Pages, api: Api, **changes: str) -> Any:
+    return pages.post("/cases/new?workflow=media_verification", {
+        **MEDIA_FORM, "case.party_id": str(api.party(COMPANY)), **changes},
+        follow_redirects=False)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -47,7 +57,7 @@ def register(pages: Pages, **changes: str) -> Any:
 def test_the_registration_form_names_the_field_it_refuses(
     browser_for: Login, api: Api, field: str, value: str, message: str
 ) -> None:
-    response = register(browser_for("siti"), **{field: value})
+    response = register(browser_for("siti"), api, **{field: value})
     assert response.status_code == 422, response.text
     assert message in field_errors(response.text, field)
     assert api.get("siti", "/api/cases").json()["items"] == []
@@ -56,10 +66,14 @@ def test_the_registration_form_names_the_field_it_refuses(
 def test_a_note_typed_on_the_registration_form_keeps_its_lines(
     browser_for: Login, api: Api
 ) -> None:
-    created = register(browser_for("rina"), **{"data.site_visit_note": "Satu\r\nDua"})
+    created = browser_for("rina").post("/cases/new?workflow=grant", {
+        "case.title": "Hibah PWI 2026", "case.fiscal_year": "2026",
+        "case.amount": "150.000.000", "case.party_id": str(api.party(ORGANISATION)),
+        "applicant.chair": "Ketua", "data.purpose": "Satu\r\nDua",
+        **{f"data.{k}": str(v) for k, v in DECISION.items()}}, follow_redirects=False)
     assert created.status_code == 303, created.text
     case = api.get("rina", "/api/cases").json()["items"][0]
-    assert api.case("rina", case["id"])["data"]["site_visit_note"] == "Satu\r\nDua"
+    assert api.case("rina", case["id"])["data"]["purpose"] == "Satu\r\nDua"
 
 
 def test_the_forms_take_their_lengths_from_the_length_table(
@@ -90,7 +104,10 @@ def test_case_page_texts_longer_than_their_column_are_refused_and_change_nothing
     ):
         response = fajar.post(path, form)
         assert response.status_code == 422, (path, response.text)
-        assert "too_long" in response.text
+        problem = visible_text(section(response.text, "problem"))
+        assert re.search(r"(Komentar|Catatan pemeriksaan|Catatan): paling banyak \d+ karakter",
+                         problem), problem
+        assert "too_long" not in visible_text(response.text)
     assert audit_actions(api, case_id) == before
     assert api.case("rina", case_id)["state"] == "submitted"
 
@@ -142,17 +159,18 @@ def test_the_case_list_refuses_a_forged_cursor(browser_for: Login, api: Api) -> 
 def test_the_budget_form_refuses_a_year_that_is_no_plausible_year(
     browser_for: Login, api: Api, year: str
 ) -> None:
-    response = browser_for("ahmad").post("/budgets", {
-        "workflow": "grant", "fiscal_year": year, "amount": "100.000.000"})
+    response = browser_for("fina").post("/budgets", {
+        "workflow": "grant", "fiscal_year": year, "amount": "100.000.000",
+        "dpa_number": "DPA/2026/2.16.01", "dpa_date": "2026-01-02"})
     assert response.status_code == 422, response.text
-    assert api.get("ahmad", "/api/budgets").json() == []
+    assert api.get("fina", "/api/budgets").json() == []
 
 
 def reviewed_case(api: Api) -> int:
     api.set_budget("media_verification", 600_000_000)
-    case_id = api.create_media("rina")["id"]
+    case_id: int = api.create_media("rina")["id"]
     api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS)
-    assert api.fire("fajar", case_id, "review", data={"tier": "A"}).status_code == 200
+    assert api.fire("fajar", case_id, "review", data=SITE_VISIT).status_code == 200
     return case_id
 
 
@@ -192,3 +210,76 @@ def test_the_user_form_refuses_a_full_name_no_column_holds(
     assert response.status_code == 422, response.text
     assert message in response.text
     assert "baru" not in [u["username"] for u in api.get("admin", "/api/users").json()]
+
+
+@pytest.mark.parametrize("typed", ["²", "abc", "9" * 30, "-1"])
+def test_a_document_that_is_no_document_id_is_refused_by_its_label(
+    browser_for: Login, api: Api, typed: str
+) -> None:
+    case_id = api.to_approved_media()
+    response = browser_for("dewi").post(f"/cases/{case_id}/transitions/record_payment", {
+        "version": str(api.case("rina", case_id)["version"]),
+        "data.bast_document_id": typed, "data.gross": "20.000.000"})
+    assert response.status_code == 422, response.text
+    problem = visible_text(section(response.text, "problem"))
+    assert ("BAST / BA pemeriksaan termin ini: harus nomor dokumen yang diunggah pada berkas "
+            "ini") in problem
+    assert api.case("rina", case_id)["payments"] == []
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("12.500.000", 12_500_000), ("12500000", 12_500_000), ("Rp 12.500.000", 12_500_000),
+    ("Rp12.500.000", 12_500_000),
+])
+def test_an_amount_is_read_as_officers_type_it(
+    browser_for: Login, api: Api, typed: str, amount: int
+) -> None:
+    api.set_budget("grant", 500_000_000)
+    case_id = api.create_grant()["id"]
+    api.upload_valid("rina", case_id, GRANT_REVIEW_DOCS)
+    sent = browser_for("fajar").post(f"/cases/{case_id}/transitions/review", {
+        "version": str(api.case("rina", case_id)["version"]),
+        "data.recommended_amount": typed}, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    assert api.case("rina", case_id)["recommended_amount"] == amount
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("²", "harus angka Rupiah"), ("9" * 30, "harus angka Rupiah"), ("-1", "harus angka Rupiah"),
+    ("15,5 juta", "harus angka Rupiah"), ("9" * 16, "harus lebih dari nol dan masuk akal"),
+])
+def test_a_bast_value_that_is_no_amount_is_refused_and_changes_nothing(
+    browser_for: Login, api: Api, typed: str, message: str
+) -> None:
+    case_id = api.to_approved_media()
+    doc_id = api.upload("rina", case_id, "bast").json()["id"]
+    before = audit_actions(api, case_id)
+    response = browser_for("fajar").post(f"/cases/{case_id}/documents/{doc_id}/check",
+                                         {"valid": "true", "value": typed})
+    assert response.status_code == 422, response.text
+    problem = visible_text(section(response.text, "problem"))
+    assert f"Nilai pekerjaan yang diterima (BAST) {message}" in problem
+    assert audit_actions(api, case_id) == before
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("data.keputusan_number", "x" * 101, "Nomor Keputusan Bupati: paling banyak 100 karakter"),
+    ("data.keputusan_number", "188.45\r\n123", "Nomor Keputusan Bupati: harus satu baris"),
+    ("data.keputusan_date", "0001-01-01",
+     "Tanggal Keputusan Bupati: tanggal harus antara tahun 2000"),
+    ("data.keputusan_amount", "²", "Nilai hibah dalam Keputusan Bupati: harus bilangan bulat"),
+    ("version", "²", "Formulir tidak lengkap; muat ulang halaman"),
+])
+def test_the_registration_data_form_names_the_field_it_refuses(
+    browser_for: Login, api: Api, field: str, value: str, message: str
+) -> None:
+    case_id = api.create_grant()["id"]
+    before = audit_actions(api, case_id)
+    response = browser_for("rina").post(f"/cases/{case_id}/data", {
+        "version": str(api.case("rina", case_id)["version"]),
+        "data.keputusan_number": "188.45/124/KUM/2026", field: value})
+    assert response.status_code == 422, response.text
+    assert message in visible_text(response.text.split('id="problem"', 1)[1].split("</div>")[0])
+    assert "keputusan_" not in visible_text(response.text)
+    assert audit_actions(api, case_id) == before
+    assert api.case("rina", case_id)["data"] == DECISION

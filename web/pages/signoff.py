@@ -1,4 +1,8 @@
-"""The Kadis's sign-off queue: approve or reject several reviewed cases at once."""
+"""The Kadis's sign-off queue: approve or reject several reviewed cases at once.
+
+An approval that records data of its own (the SPK of a media contract, the NPHD of a grant)
+cannot be given to several cases at once: such a case is approved on its own page, and the
+queue links there; it may still be rejected with the others."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from cases.services.worklist import SignoffResult, sign_off, signoff_queue
 from web.case_data import review_summary
 from web.render import page
 from web.session import Page, PageDep, PostDep
-from workflows import Role, get_definition
+from workflows import Role, WorkflowDefinition, get_definition
 
 router = APIRouter()
 
@@ -21,12 +25,24 @@ def _queue(who: Page, results: list[SignoffResult] | None = None, status: int = 
     if not who.has_role(Role.KADIS):
         raise Forbidden("Antrean persetujuan hanya untuk Kepala Dinas", "role_not_permitted")
     who.ctx.fresh()  # the queue as it is now, after the decisions just made
-    return page(who.request, "signoff.html", {
+    items = []
+    for item in signoff_queue(who.session):
+        definition = get_definition(item.case.workflow)
         # Each case with what its review recorded, as the Kadis reads it.
-        "items": [(item, review_summary(item.case, get_definition(item.case.workflow)))
-                  for item in signoff_queue(who.session)],
-        "results": results or [], "limits": TEXTS,
+        items.append((item, review_summary(item.case, definition, who.ctx.parameters),
+                      _approved_in_bulk(definition)))
+    return page(who.request, "signoff.html", {
+        "items": items, "results": results or [], "limits": TEXTS,
+        "any_bulk": any(bulk for _, _, bulk in items),
+        "labels": {d: get_definition(d) for d in {i.case.workflow for i, _, _ in items}},
     }, who=who, status=status)
+
+
+def _approved_in_bulk(definition: WorkflowDefinition) -> bool:
+    """Can cases of ``definition`` be approved from the queue: its approval asks nothing
+    but a comment (no SPK or NPHD to record)?"""
+    spec = definition.transition("approve")
+    return spec is not None and not any(f.required for f in spec.fields)
 
 
 @router.get("/signoff")
