@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from tests.postgres import PostgresServer
 
 if TYPE_CHECKING:
     from tests.api.helpers import Api
+    from tests.web.helpers import Pages
 
 # The PostgreSQL leg runs when this names a server (any database on it; tests make their own).
 POSTGRES_URL = os.environ.get("BERKAS_TEST_POSTGRES_URL", "")
@@ -155,3 +156,25 @@ def api(client: TestClient, people: People) -> Api:
     from tests.api.helpers import Api  # the helpers import this module's constants
 
     return Api(client)
+
+
+@pytest.fixture
+def browser_for(settings: Settings, clock: FakeClock, people: People
+                ) -> Iterator[Callable[[str], Pages]]:
+    """A fresh cookie jar per person, logged in on the pages."""
+    from tests.web.helpers import Pages  # the helpers import this module's constants
+
+    app = create_app(settings, clock)
+    clients: list[TestClient] = []
+
+    def make(username: str) -> Pages:
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        pages = Pages(client)
+        assert pages.login(username).status_code == 303
+        return pages
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)

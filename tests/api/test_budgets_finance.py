@@ -3,22 +3,19 @@ sees the pagu with what the cases commit, what came back by STS, and what is lef
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app import create_app
 from cases.models import BudgetEntry, Case
 from cases.services.budgets import list_budgets, set_budget
 from cases.services.facts import budget_remaining
-from infra.config import Settings
 from infra.runtime import Runtime
 from tests.api.helpers import Api
-from tests.conftest import FakeClock, People
+from tests.conftest import FakeClock
 from tests.web.helpers import Pages
 from workflows import Actor
 
@@ -226,25 +223,6 @@ def test_an_acting_official_changes_no_pagu(runtime: Runtime) -> None:
 
 
 # --- the page -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser_for(settings: Settings, clock: FakeClock, people: People
-                ) -> Iterator[Callable[[str], Pages]]:
-    app = create_app(settings, clock)
-    clients: list[TestClient] = []
-
-    def make(username: str) -> Pages:
-        client = TestClient(app)
-        client.__enter__()
-        clients.append(client)
-        pages = Pages(client)
-        assert pages.login(username).status_code == 303
-        return pages
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
 
 
 FORM = {"workflow": "grant", "fiscal_year": "2026", "amount": "Rp 250.000.000",
