@@ -27,6 +27,7 @@ from cases.errors import Conflict
 from cases.models import AuditEntry, Case
 from infra.db import AUDIT_KEY_INFO, table_of
 from workflows import Actor
+from workflows.acting import ActingWarrant
 
 log = structlog.get_logger(__name__)
 
@@ -102,10 +103,14 @@ def head_is_sealed(key: bytes, chain: str, seq: int, digest: str, sealed: str) -
 
 def _entry(case_id: int, seq: int, stamp: datetime, actor: Actor | None, action: str,
            from_state: str | None, to_state: str | None, comment: str,
-           payload: dict[str, Any] | None) -> dict[str, Any]:
+           payload: dict[str, Any] | None, warrant: ActingWarrant | None = None
+           ) -> dict[str, Any]:
+    if warrant is not None:  # the act was done under it: its id, number and capacity
+        payload = {**(payload or {}), "warrant": warrant.trace()}
     return {
         "case_id": case_id, "seq": seq, "at": stamp.isoformat(),
-        "actor_id": actor.user_id if actor else None, "actor_name": actor_name(actor),
+        "actor_id": actor.user_id if actor else None,
+        "actor_name": actor_name(actor, warrant),
         "action": action, "from_state": from_state, "to_state": to_state, "comment": comment,
         "payload": json.loads(json.dumps(payload or {}, default=str)),
     }
@@ -123,11 +128,13 @@ def append(
     comment: str = "",
     payload: dict[str, Any] | None = None,
     genesis: bool = False,
+    warrant: ActingWarrant | None = None,
 ) -> None:
     """Add the next entry of ``case``'s chain and move its sealed head on the case row.
 
     The head read must carry its seal (:class:`ChainBroken` otherwise), except the first
-    entry of a case made in this same transaction (``genesis``).
+    entry of a case made in this same transaction (``genesis``). ``warrant``: the warrant
+    the act was done under (Plh./Plt.), recorded in the entry with the capacity.
 
     The caller holds the case's write lock (``uow.cases.lock``), so the head on the loaded
     row is current; the entry is written as a plain row, hashed from exactly the fields the
@@ -137,7 +144,8 @@ def append(
     _check_head(key, case, genesis)
     stamp = at.astimezone(UTC)
     seq, prev_hash = case.audit_seq + 1, case.audit_hash
-    fields = _entry(case.id, seq, stamp, actor, action, from_state, to_state, comment, payload)
+    fields = _entry(case.id, seq, stamp, actor, action, from_state, to_state, comment, payload,
+                    warrant)
     digest = chain_hash(prev_hash, fields)
     connection = session.connection()
     connection.execute(_INSERT, {**fields, "at": stamp, "prev_hash": prev_hash, "hash": digest})
@@ -161,11 +169,14 @@ def _check_head(key: bytes, case: Case, genesis: bool) -> None:
         raise ChainBroken(case.reference)
 
 
-def actor_name(actor: Actor | None) -> str:
+def actor_name(actor: Actor | None, warrant: ActingWarrant | None = None) -> str:
+    """Who did it, as the trail shows them: an act under a warrant names the capacity first
+    (``Plh. Kepala Dinas Komunikasi dan Informatika, Budi``), as its signature block would."""
     if actor is None:
         return "sistem"
-    name = actor.full_name or actor.username
-    return f"{name} (a.n. {actor.acting_for})" if actor.acting_for else name
+    if warrant is None:
+        return actor.name[:200]
+    return f"{warrant.capacity}, {actor.name}"[:200]
 
 
 def _sealed_heads(connection: Connection, key: bytes, case_ids: list[int]

@@ -42,6 +42,7 @@ from cases.demo_data import (
     PPH23_PERCENT,
     PPN_PERCENT,
     ROMAN,
+    SIGNERS,
     TZ,
     USERS,
     Contract,
@@ -56,6 +57,7 @@ from cases.services.documents import check_document, upload_document
 from cases.services.parties import create_party
 from cases.services.transitions import fire_transition
 from cases.services.users import create_user, to_actor
+from cases.services.warrants import WarrantInput, register_warrant
 from infra.context import DEFAULT_CALENDAR, Ctx
 from infra.unit_of_work import NO_HANDLERS, HandlerTable
 from workflows import Actor, get_definition
@@ -121,6 +123,11 @@ def load_demo(
         ))
         for username, name, roles in USERS
     }
+    for username, (rank, nip) in SIGNERS.items():
+        user = session.get(User, actors[username].user_id)
+        assert user is not None
+        user.rank, user.nip = rank, nip
+    session.commit()
     cast = Cast(actors["rina"], actors["fajar"], actors["siti"], actors["ahmad"],
                 actors["dewi"], actors["fina"])
     scene = Scene(session, now, handlers, tz, calendar, parameters or {}, cast)
@@ -136,7 +143,40 @@ def load_demo(
     for grant in GRANTS:
         _grant_case(scene, grant)
     _paper_cases(scene)
+    _past_warrant(scene, actors["admin"])
+    # One document Berkas issued (issue 15): the verification team's BA of the first media
+    # case verified, signed by its reviewer, so the case page lists it and its QR code opens
+    # its verification page.
+    from sqlmodel import col
+
+    from cases.letters import default_office
+    from cases.models import Case
+    from cases.services.letters import issue_letter
+    from cases.services.users import set_signer_profile
+
+    set_signer_profile(scene.ctx(actors["admin"]), cast.reviewer.user_id,
+                       "Penata Muda Tingkat I (III/b)", "199203152019031004")
+    verified = session.exec(select(Case.id).where(Case.workflow == MEDIA,
+                                                  Case.state == "reviewed")
+                            .order_by(col(Case.id))).first()
+    if verified is not None:
+        issue_letter(scene.ctx(cast.reviewer), default_office(), verified,
+                     "ba_hasil_verifikasi")
     return [(u, r) for u, _, r in USERS]
+
+
+def _past_warrant(scene: Scene, admin: Actor) -> None:
+    """The register's history: the Kabid was Plh. Kadis for a week of the Kadis's leave
+    three weeks ago (the window is over, so it lends nothing today)."""
+    start = scene.today - timedelta(days=21)
+    given = WarrantInput(
+        kind="plh", number=f"800.1.3/{start:%m%d}/SETDA/{start.year}",
+        issued_on=start - timedelta(days=1), issuer_name="Sekretaris Daerah (demo)",
+        issuer_title="Sekretaris Daerah Kabupaten Balangan", role="kadis",
+        acting_user_id=scene.cast.kabid.user_id, covered_user_id=scene.cast.kadis.user_id,
+        valid_from=start, valid_until=start + timedelta(days=4), note="Kadis cuti tahunan")
+    content = DEMO_PDF + b"% surat perintah Plh. Kepala Dinas\n"
+    register_warrant(scene.ctx(admin), given, "sp-plh-kadis.pdf", content, len(content))
 
 
 _SCANS = itertools.count(1)

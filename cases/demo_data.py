@@ -29,6 +29,16 @@ USERS = (
     ("admin", "Administrator Berkas", ("admin",)),
 )
 
+# Rank (pangkat/golongan) and NIP of those who sign what Berkas issues (made-up numbers, in
+# the NIP's form: birth date, appointment month, sex, sequence).
+SIGNERS = {
+    "rina": ("Penata Muda (III/a)", "199203142019032007"),
+    "fajar": ("Penata Muda Tingkat I (III/b)", "199001082015031004"),
+    "siti": ("Penata Tingkat I (III/d)", "198404212009012003"),
+    "ahmad": ("Pembina Utama Muda (IV/c)", "197805122005011003"),
+    "dewi": ("Penata (III/c)", "198709302011012005"),
+}
+
 # The pagu, as finance enters it from the DPA (workflow, year, amount, DPA number and date,
 # note); the last entry revises the media pagu after the APBD-P.
 DPA = "DPA/A.1/2.16.0.00.0.00.01.0000/001/{}"

@@ -50,6 +50,13 @@ TEXTS: Mapping[str, TextLimit] = MappingProxyType({
     "username": TextLimit("users.username", 64),
     "full_name": TextLimit("users.full_name", 200),
     "email": TextLimit("users.email", 254),
+    "warrant_number": TextLimit("warrants.number", 100),
+    "issuer_name": TextLimit("warrants.issuer_name", 200),
+    "issuer_title": TextLimit("warrants.issuer_title", 200),
+    "warrant_note": TextLimit("warrants.note", 2000, multiline=True),
+    "revoke_reason": TextLimit("warrants.revoke_reason", 2000, multiline=True),
+    "absence_note": TextLimit("absences.note", 500, multiline=True),
+    "rank": TextLimit("users.rank", 100),
 })
 
 

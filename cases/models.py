@@ -53,6 +53,10 @@ class User(SQLModel, table=True):
     # Every token carries the version it was issued under; logout, a password change or
     # reset, deactivation and a role change raise it, which ends every older token at once.
     token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # How the user's signature block prints them on a document Berkas issues (issue 15):
+    # pangkat/golongan ("Pembina (IV/a)") and the 18-digit NIP; empty until recorded.
+    rank: str = Field(default="", sa_type=String(100), sa_column_kwargs={"server_default": ""})
+    nip: str = Field(default="", sa_type=String(18), sa_column_kwargs={"server_default": ""})
 
 
 class Case(SQLModel, table=True):
@@ -377,3 +381,132 @@ class StateCount(SQLModel, table=True):
     workflow: str = Field(sa_type=String(64), primary_key=True)
     state: str = Field(sa_type=String(32), primary_key=True)
     count: int = Field(default=0, sa_type=BigInteger)
+
+
+class Warrant(SQLModel, table=True):
+    """A written warrant (surat perintah) appointing an acting official: Plh. while the
+    holder is away, Plt. while the position is vacant. Its window is dates in WITA, both
+    inclusive. Never deleted or edited: an error is corrected by revoking it (with a reason)
+    and registering another; the scan lives in :class:`WarrantScan`."""
+
+    __tablename__ = "warrants"
+    __table_args__ = (Index("ix_warrants_acting_user", "acting_user_id", "valid_from"),
+                      Index("ix_warrants_role_window", "role", "valid_until"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(8))  # "plh" or "plt"
+    number: str = Field(sa_type=String(100))
+    issued_on: date
+    issuer_name: str = Field(sa_type=String(200))
+    issuer_title: str = Field(sa_type=String(200))
+    role: str = Field(sa_type=String(16))  # the position covered, by the role that holds it
+    covered_user_id: int | None = _user_fk()  # its holder, for a Plh.
+    acting_user_id: int = _user_fk(nullable=False)
+    valid_from: date
+    valid_until: date
+    note: str = Field(default="", sa_type=String(2000))
+    filename: str = Field(sa_type=String(255))
+    content_type: str = Field(sa_type=String(64))
+    size: int = Field(sa_type=BigInteger)
+    sha256: str = Field(sa_type=String(64))
+    created_by: int | None = _user_fk()
+    created_at: datetime = _when()
+    revoked_at: datetime | None = _when(nullable=True)
+    revoked_by: int | None = _user_fk()
+    revoke_reason: str = Field(default="", sa_type=String(2000))
+
+
+class WarrantScan(SQLModel, table=True):
+    """The scanned warrant's bytes, written with its row."""
+
+    __tablename__ = "warrant_scans"
+
+    warrant_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("warrants.id", ondelete="CASCADE"),
+                         primary_key=True))
+    content: bytes = Field(sa_type=LargeBinary)
+
+
+class Absence(SQLModel, table=True):
+    """A holder of a position marked away (leave, duty travel) without a warrant, dates in
+    WITA inclusive: escalations skip them and go to whoever acts. Cancelled, never deleted."""
+
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absences_window", "ends_on", "starts_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _user_fk(nullable=False)
+    starts_on: date
+    ends_on: date
+    note: str = Field(default="", sa_type=String(500))
+    created_by: int | None = _user_fk()
+    created_at: datetime = _when()
+    cancelled_at: datetime | None = _when(nullable=True)
+    cancelled_by: int | None = _user_fk()
+
+
+class IssuedLetter(SQLModel, table=True):
+    """A document Berkas issued on a case (a Berita Acara, a letter, a draft NPHD): its
+    number (a gap-free sequence per workflow, kind and year, :class:`LetterSequence`), the
+    signature block as printed, the warrant it was signed under, and the PDF's digest; the
+    bytes are in :class:`LetterBlob`. Never edited or deleted (database triggers refuse it):
+    a wrong one is revoked, with a reason, and stays verifiable as revoked by its ``token``,
+    the unguessable key of its public verification page."""
+
+    __tablename__ = "issued_letters"
+    __table_args__ = (
+        UniqueConstraint("workflow", "kind", "year", "seq", name="uq_letter_seq"),
+        UniqueConstraint("token", name="uq_letter_token"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    workflow: str = Field(sa_type=String(64))
+    kind: str = Field(sa_type=String(64))
+    kind_label: str = Field(sa_type=String(200))
+    number: str = Field(sa_type=String(100))
+    seq: int
+    year: int
+    issued_on: date  # the document's date, in the regency's time zone
+    issued_by: int = _user_fk(nullable=False)
+    issued_at: datetime = _when()
+    issuing_unit: str = Field(sa_type=String(200))
+    signer_name: str = Field(sa_type=String(200))
+    signer_rank: str = Field(default="", sa_type=String(100))
+    signer_nip: str = Field(default="", sa_type=String(18))
+    signer_title: str = Field(sa_type=String(200))
+    warrant_id: int | None = Field(default=None, sa_column_args=[ForeignKey("warrants.id")],
+                                   sa_type=Integer, nullable=True)
+    warrant_number: str = Field(default="", sa_type=String(100))
+    filename: str = Field(sa_type=String(255))
+    content_type: str = Field(default="application/pdf", sa_type=String(64))
+    size: int = Field(sa_type=BigInteger)
+    sha256: str = Field(sa_type=String(64))
+    token: str = Field(sa_type=String(64))
+    revoked_at: datetime | None = _when(nullable=True)
+    revoked_by: int | None = _user_fk()
+    revoke_reason: str = Field(default="", sa_type=String(2000))
+
+
+class LetterBlob(SQLModel, table=True):
+    """An issued document's PDF, written with its row and never changed."""
+
+    __tablename__ = "letter_blobs"
+
+    letter_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("issued_letters.id"), primary_key=True)
+    )
+    content: bytes = Field(sa_type=LargeBinary)
+
+
+class LetterSequence(SQLModel, table=True):
+    """The last number handed out per workflow, kind of document and year, moved in the
+    transaction that issues the document: one rolled back takes no number, and two at once
+    wait on this row, so the sequence has no gap and no double."""
+
+    __tablename__ = "letter_sequences"
+
+    workflow: str = Field(sa_type=String(64), primary_key=True)
+    kind: str = Field(sa_type=String(64), primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

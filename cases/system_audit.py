@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "password_reset": "Kata sandi direset", "password_changed": "Kata sandi diganti",
     "budget_set": "Pagu dicatat dari DPA", "audit_check_started": "Pemeriksaan jejak audit dimulai",
     "party_created": "Pihak didaftarkan", "party_updated": "Data pihak diubah",
+    "warrant_registered": "Surat perintah Plh./Plt. dicatat",
+    "warrant_revoked": "Surat perintah Plh./Plt. dicabut",
+    "profile_changed": "Pangkat/NIP diubah",
+    "absence_marked": "Ketidakhadiran dicatat", "absence_cancelled": "Ketidakhadiran dibatalkan",
 }
 HASHED_FIELDS = ("seq", "at", "actor_id", "actor_name", "action", "target", "payload")
 
@@ -42,6 +46,12 @@ _ADVANCE = (update(_HEADS).where(_HEADS.c.name == CHAIN)
 
 class SystemHeadMissing(RuntimeError):
     """The ``system`` row of ``audit_heads`` is gone: the chain cannot be continued."""
+
+
+def lock_head(session: Session) -> None:
+    """Take the system chain's head lock now, before the checks of an act that must not run
+    beside another of its kind (two overlapping warrants); ``record`` finds it held."""
+    session.connection().execute(_HEAD)
 
 
 def record(session: Session, *, actor: Actor | None, action: str, at: datetime,

@@ -7,10 +7,13 @@ import hmac
 from collections.abc import Mapping
 from datetime import date, datetime
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workflows.letters import number_problem
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
 DEV_SECRET = "development-only-secret-key-not-for-production"  # noqa: S105 - used only in development
@@ -70,6 +73,20 @@ class Settings(BaseSettings):
     mail_from: str = "berkas@localhost"
     mail_max_attempts: int = Field(default=5, ge=1)
     mail_lease_seconds: int = Field(default=300, ge=1)
+    # Documents Berkas issues (issue 15): the kop surat (tata naskah dinas, Permendagri
+    # 1/2023), the logo beside it (a PNG or JPEG file; empty: none), the place the documents
+    # are dated at, the issuing unit their verification page names, and the pattern of their
+    # numbers: ``{code}`` is the kind's archive classification code, ``{seq}`` its sequence
+    # in the year (``{seq:03d}`` pads it), ``{year}`` the year.
+    letterhead_government: str = "PEMERINTAH KABUPATEN BALANGAN"
+    letterhead_department: str = "DINAS KOMUNIKASI DAN INFORMATIKA"
+    letterhead_address: str = ("Jl. Jenderal Ahmad Yani, Paringin, Kabupaten Balangan, "
+                               "Kalimantan Selatan")
+    letterhead_contact: str = ""
+    letterhead_logo: str = ""
+    letter_place: str = "Paringin"
+    letter_unit: str = "Dinas Komunikasi dan Informatika Kabupaten Balangan"
+    letter_number_pattern: str = "{code}/{seq}/Diskominfo/{year}"
 
     @model_validator(mode="after")
     def _secret_key_is_real(self) -> Self:
@@ -103,6 +120,23 @@ class Settings(BaseSettings):
                 raise ValueError(f"BERKAS_TRUSTED_PROXIES: {item!r} is not an address or network"
                                  ) from None
         return [item.strip() for item in value]
+
+    @field_validator("letter_number_pattern")
+    @classmethod
+    def _number_pattern_numbers(cls, value: str) -> str:
+        """A pattern without ``{code}`` and ``{seq}`` would give two documents one number."""
+        problem = number_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("letterhead_logo")
+    @classmethod
+    def _logo_is_a_file(cls, value: str) -> str:
+        """A logo that is not there would refuse every document; say so at start-up."""
+        if value and not Path(value).is_file():
+            raise ValueError(f"{value} is not a file (a PNG or JPEG logo for the kop surat)")
+        return value
 
     @model_validator(mode="after")
     def _clock_start_is_aware(self) -> Self:

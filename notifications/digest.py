@@ -1,4 +1,5 @@
-"""The morning digest: at 07:30 WITA on working days, each person hears what waits for them."""
+"""The morning digest: at 07:30 WITA on working days, each person hears what waits for them,
+an acting official (Plh., Plt.) also what waits for the position they act for that day."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def send_digest(session: Session, now: datetime, calendar: WorkingCalendar,
         return 0
     sent = 0
     with UnitOfWork(session):
-        recipients = Recipients(session)
+        recipients = Recipients(session, today)
         waiting: dict[int, list[tuple[Case, Deadline]]] = defaultdict(list)
         rows = session.exec(
             select(Case, Deadline)

@@ -1,5 +1,6 @@
 """One run of the reminder machinery: the sweep, then email delivery. What the scheduler's
-job, ``berkas reminders run`` and ``berkas worker`` all call."""
+job, ``berkas reminders run`` and ``berkas worker`` all call; and the morning run, the digest
+and the notices about acting officials, that the scheduler's digest job calls."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from infra.runtime import Runtime
+from notifications.acting import send_acting_notices
 from notifications.digest import send_digest
 from notifications.inbox import Channels
 from notifications.mailer import Sender, SmtpSender
@@ -42,11 +44,15 @@ def run_reminders(runtime: Runtime, sender: Sender | None = None) -> RunReport:
 
 
 def run_digest(runtime: Runtime, sender: Sender | None = None) -> int:
-    """Send the morning digest (once per person per working day), then deliver the outbox."""
+    """Send the morning digest (once per person per working day) and the day's notices about
+    acting officials (:mod:`notifications.acting`), then deliver the outbox. Returns how many
+    digests were sent."""
     channels = Channels.from_settings(runtime.settings)
     sender = sender or default_sender(runtime)
+    now = runtime.clock()
     with runtime.sessions() as session:
-        count = send_digest(session, runtime.clock(), runtime.calendar, channels)
+        count = send_digest(session, now, runtime.calendar, channels)
+        send_acting_notices(session, now, runtime.calendar, channels)
         if sender is not None:
             deliver(session, sender, runtime.clock, policy(runtime))
     return count

@@ -79,7 +79,7 @@ def sweep(session: Session, now: datetime, calendar: WorkingCalendar, channels: 
             rows = due_deadlines(session, now, batch)
             if not rows:
                 break
-            decisions, checks = _decide(today, Recipients(session), rows)
+            decisions, checks = _decide(today, Recipients(session, today.day), rows)
             sent, entries = _send(session, today, decisions)
             record_reminder_checks(session, checks, entries, now)
             report.reminders += sent
@@ -106,7 +106,8 @@ def _decide(today: _Today, recipients: Recipients, rows: Sequence[tuple[Deadline
         if escalated_at is None and today.calendar.is_working_day(today.day) and (
             is_escalation_due(deadline.due_date, today.day, today.calendar)
         ):
-            people = recipients.holders(escalation_role(deadline.role))
+            # Not to a holder marked absent today: to whoever acts for them (issue 14).
+            people = recipients.escalation(escalation_role(deadline.role))
             decisions.append(_Decision(deadline, case, ReminderKind.ESCALATION, people))
             escalated_at = today.now
         assert deadline.id is not None

@@ -8,8 +8,9 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from cases.events import CaseEvent, OpenedDeadline
-from cases.models import Case, Deadline
-from workflows import get_definition
+from cases.models import Case, Deadline, Warrant
+from workflows import Role, get_definition
+from workflows.acting import POSITION_TITLES, capacity
 from workflows.dates import format_date, format_datetime
 from workflows.deadlines import REMINDER_LABELS, ReminderKind
 
@@ -62,13 +63,14 @@ def _action(workflow: str, state: str) -> str:
     return get_definition(workflow).state(state).action or DEFAULT_ACTION
 
 
-def _render(title: str, lines: Sequence[str], link: str) -> Message:
+def _render(title: str, lines: Sequence[str], link: str, label: str = "Buka berkas"
+            ) -> Message:
     title = one_line(title)
-    text = "\n".join([*lines, "", f"Buka berkas: {link}", "", "— Berkas, Diskominfo"])
+    text = "\n".join([*lines, "", f"{label}: {link}", "", "— Berkas, Diskominfo"])
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html = (
         f"<!doctype html><html lang=\"id\"><body><h2>{escape(title)}</h2>{paragraphs}"
-        f"<p><a href=\"{escape(link)}\">Buka berkas</a></p><p>— Berkas, Diskominfo</p>"
+        f"<p><a href=\"{escape(link)}\">{escape(label)}</a></p><p>— Berkas, Diskominfo</p>"
         "</body></html>"
     )
     return Message(title, text, html)
@@ -110,3 +112,43 @@ def digest(items: Sequence[tuple[Case, Deadline]], today_label: str, base_url: s
     for case, deadline in items:
         lines.append(f"• {_case_line(case)} — tenggat {format_date(deadline.due_date)}")
     return _render(title, lines, f"{base_url.rstrip('/')}/")
+
+
+def warrant_ending(warrant: Warrant, acting_name: str, covered_name: str, base_url: str
+                   ) -> Message:
+    """To the admins and the acting official, one working day before a warrant ends: after
+    its last day the acting official may no longer act for the position."""
+    title_of = capacity(warrant.kind, warrant.role)
+    until = format_date(warrant.valid_until)
+    title = f"Surat perintah {title_of} berakhir {until}"
+    appointed = f"{acting_name} sebagai {title_of}"
+    if covered_name:
+        appointed += f", menggantikan {covered_name}"
+    lines = [
+        f"Surat perintah nomor {warrant.number} menunjuk {appointed}.",
+        f"Masa berlakunya berakhir {until}; sesudah tanggal itu {acting_name} tidak lagi "
+        f"dapat bertindak sebagai {title_of}, dan pengingat serta antrean persetujuan "
+        f"jabatan itu tidak lagi sampai kepadanya.",
+        "Bila pejabat yang digantikan belum kembali, catat surat perintah baru sebelum "
+        "masa berlaku ini berakhir.",
+    ]
+    return _render(title, lines, f"{base_url.rstrip('/')}/admin/warrants",
+                   "Buka register surat perintah")
+
+
+def kadis_absent(waiting: Sequence[Case], total: int, today_label: str, base_url: str
+                 ) -> Message:
+    """To the kabid, when the Kadis is marked absent today, nobody acts for them under a
+    warrant, and cases wait for the Kadis's decision."""
+    kadis = POSITION_TITLES[Role.KADIS]
+    title = f"{kadis} tidak hadir hari ini ({today_label}): {total} berkas menunggu persetujuan"
+    lines = [
+        f"{kadis} tercatat tidak hadir hari ini dan belum ada surat perintah Plh. yang "
+        f"berlaku, sementara {total} berkas menunggu persetujuan:",
+        *(f"• {_case_line(case)}" for case in waiting),
+    ]
+    if total > len(waiting):
+        lines.append(f"• dan {total - len(waiting)} berkas lainnya")
+    lines.append("Bila Kepala Dinas berhalangan lebih lama, mintakan surat perintah Plh. agar "
+                 "persetujuan tidak tertunda.")
+    return _render(title, lines, f"{base_url.rstrip('/')}/signoff", "Buka antrean persetujuan")

@@ -13,17 +13,22 @@ from fastapi.staticfiles import StaticFiles
 
 from web import errors
 from web.pages import (
+    absences,
     admin,
     audit,
     auth,
     budgets,
     cases,
     diagrams,
+    exports,
     home,
     inbox,
+    letters,
     parties,
     registration,
+    reports,
     signoff,
+    warrants,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -34,8 +39,9 @@ def install(app: FastAPI) -> None:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Registration before the case pages: ``/cases/new`` is not ``/cases/{case_id}``.
-    for module in (auth, home, registration, cases, signoff, diagrams, inbox, budgets, admin,
-                   audit, parties):
+    # Exports before the case pages too: ``/cases/export.xlsx`` is not a case.
+    for module in (auth, home, registration, exports, cases, signoff, diagrams, inbox, budgets,
+                   admin, audit, parties, warrants, absences, letters, reports):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -190,6 +190,32 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True, slots=True)
+class LetterKind:
+    """A document Berkas itself issues on a case of the workflow (a Berita Acara, a letter, a
+    draft NPHD), numbered, signed and verifiable (docs/domain.md, Money, dates and letters).
+
+    - ``template``: the file of ``cases/letters/templates`` that lays it out;
+    - ``classification``: the archive classification code its number carries
+      (Permendagri 83/2022), the ``{code}`` of the number pattern;
+    - ``roles``: who may issue it, in their own right or under a warrant (Plh./Plt.), and
+      revoke it; the issuer signs it, with the title of the position they issue it by;
+    - ``states``: the states of the case in which it may be issued;
+    - ``fields``: what the issuer types in besides what the case holds (a termin's period);
+      ``period``: two of them, a start and an end, the end not before the start.
+    """
+
+    code: str
+    label: str
+    template: str
+    classification: str
+    roles: frozenset[Role]
+    states: tuple[StrEnum, ...]
+    legal_basis: str = ""
+    fields: tuple[FieldSpec, ...] = ()
+    period: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowDefinition:
     """A whole workflow; its cases start in ``initial``.
 
@@ -202,7 +228,8 @@ class WorkflowDefinition:
       name); empty: the party's name;
     - ``bases``: the legal basis of each guard it names, shown with every refusal;
     - ``parameters``: values its guards read (ceilings, maps), defaults that the settings
-      may override per deployment (``GuardContext.parameter``).
+      may override per deployment (``GuardContext.parameter``);
+    - ``letters``: the documents Berkas issues on its cases (:class:`LetterKind`).
     """
 
     name: str
@@ -222,6 +249,7 @@ class WorkflowDefinition:
     registration_checks: tuple[str, ...] = ()
     party_kind: str = "organisation"
     bases: Mapping[str, str] = field(default_factory=dict)
+    letters: tuple[LetterKind, ...] = ()
 
     def state(self, code: str) -> StateSpec:
         return next(s for s in self.states if s.code == code)
@@ -231,6 +259,9 @@ class WorkflowDefinition:
 
     def document(self, code: str) -> DocumentKind | None:
         return next((d for d in self.documents if d.code == code), None)
+
+    def letter(self, code: str) -> LetterKind | None:
+        return next((k for k in self.letters if k.code == code), None)
 
     def gate_documents(
         self, gate: str, applicant: Mapping[str, object] | None = None

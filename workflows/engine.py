@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from transitions import EventData, Machine, MachineError
 
+from workflows.acting import Lapse
 from workflows.definition import TransitionSpec, WorkflowDefinition
 from workflows.effects import EFFECTS, Changes
 from workflows.errors import GuardsUnmet, NotPermitted, UnknownTrigger, WrongState
@@ -154,12 +155,21 @@ def check(ctx: GuardContext, *, with_input: bool) -> list[Reason]:
     return reasons
 
 
+LAPSE_CODES = frozenset(lapse.value for lapse in Lapse)
+
+
 def _refuse(trigger: str, state: str, reasons: list[Reason]) -> None:
     if any(r.forbids for r in reasons):
-        raise NotPermitted(
+        refusal = NotPermitted(
             "Anda tidak berwenang melakukan transisi ini", trigger=trigger, state=state,
             reasons=reasons,
         )
+        # A warrant that ended is what a client must hear of first: the acting official
+        # would be allowed, had it not (``warrant_expired``, ``warrant_revoked``).
+        lapse = next((r.code for r in reasons if r.code in LAPSE_CODES), None)
+        if lapse is not None:
+            refusal.code = lapse
+        raise refusal
     raise GuardsUnmet(
         "Syarat transisi belum terpenuhi", trigger=trigger, state=state, reasons=reasons
     )

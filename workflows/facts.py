@@ -6,9 +6,12 @@ These are plain values, built by the persistence layer from rows, so that guards
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+
+from workflows.acting import ActingWarrant, LapsedWarrant
 
 FieldValue = str | int | date
 
@@ -21,13 +24,32 @@ class DocumentStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The person firing a transition. ``acting_for`` names a warrant when acting (Plh./Plt.)."""
+    """The person acting. ``roles``: what they may do now, their own roles and those a
+    warrant in force lends them (``acting``, Plh./Plt.); ``lapsed``: their latest warrant of
+    each role it no longer lends (expired or revoked), so that a refusal can say so."""
 
     user_id: int
     username: str
     roles: frozenset[str]
     full_name: str = ""
-    acting_for: str | None = None
+    acting: tuple[ActingWarrant, ...] = ()
+    lapsed: tuple[LapsedWarrant, ...] = ()
+
+    @property
+    def own_roles(self) -> frozenset[str]:
+        """The roles held in one's own right (a warrant is never listed for one of them)."""
+        return self.roles - {w.role for w in self.acting}
+
+    def warrant_for(self, allowed: AbstractSet[str]) -> ActingWarrant | None:
+        """The warrant an act open to ``allowed`` roles is done under, or None when the
+        actor holds one of them in their own right (or none at all)."""
+        if self.own_roles & allowed:
+            return None
+        return next((w for w in self.acting if w.role in allowed), None)
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.username
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from workflows.definition import (
     DocumentKind,
     FieldSpec,
     FieldType,
+    LetterKind,
     Role,
     StateSpec,
     TransitionSpec,
@@ -78,6 +79,18 @@ DOCUMENTS = (
     _doc("pernyataan_penggunaan", "Pernyataan dana digunakan sesuai NPHD", "report"),
     DocumentKind("sts", "Surat tanda setoran (STS) sisa dana ke Kas Daerah", "report",
                  f"{PMDN_77} (pengembalian sisa dana)", conditional=True),
+)
+
+# The documents Berkas issues on a grant case (issue 15): the NPHD's draft for the Kadis
+# (who signs the NPHD when the Bupati delegates it) and the LPJ's verification. Their
+# classification codes (one per kind) are PLACEHOLDERS until the regency's archivist
+# confirms them (Permendagri 83/2022).
+LETTERS = (
+    LetterKind("draf_nphd", "Naskah Perjanjian Hibah Daerah (Draf)", "draf_nphd.html",
+               "400.14.3.1", KADIS, (S.REVIEWED,), NPHD),
+    LetterKind("ba_verifikasi_lpj", "Berita Acara Verifikasi Laporan Pertanggungjawaban "
+               "Hibah", "ba_verifikasi_lpj.html", "400.14.3.2", OFFICERS, (S.REPORTED,),
+               f"{PMDN_77} (laporan penggunaan hibah)"),
 )
 
 GRANT = WorkflowDefinition(
@@ -225,4 +238,5 @@ GRANT = WorkflowDefinition(
         "is_spending_within_payment": HIBAH,
         "has_refund_slip_when_underspent": f"{PMDN_77} (pengembalian sisa dana ke Kas Daerah)",
     },
+    letters=LETTERS,
 )

@@ -32,6 +32,9 @@ def has_role(ctx: GuardContext) -> list[Reason]:
     allowed = {str(r) for r in ctx.transition.roles}
     if ctx.actor.roles & allowed:
         return []
+    lapsed = [w.reason() for w in ctx.actor.lapsed if w.role in allowed]
+    if lapsed:  # they would hold it under a warrant, had it not ended
+        return lapsed[:1]
     names = ", ".join(sorted(ROLE_LABELS.get(r, r) for r in allowed))
     return [Reason("role_not_permitted", f"hanya untuk {names}", True)]
 

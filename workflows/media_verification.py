@@ -31,6 +31,7 @@ from workflows.definition import (
     DocumentKind,
     FieldSpec,
     FieldType,
+    LetterKind,
     Role,
     StateSpec,
     TransitionSpec,
@@ -70,6 +71,32 @@ DOCUMENTS = (
                  "payment", UU_PERBEND, per_payment=True),
     DocumentKind("laporan_akhir", "Laporan akhir: rekap publikasi dan evaluasi mitra", "report",
                  PENGADAAN),
+)
+
+# The documents Berkas issues on a media case (issue 15), each with its archive
+# classification code, which its number carries: one code per kind, so that two kinds never
+# share a number. The codes are PLACEHOLDERS until the regency's archivist confirms them
+# (Permendagri 83/2022).
+LETTERS = (
+    LetterKind("ba_hasil_verifikasi", "Berita Acara Hasil Verifikasi Perusahaan Pers",
+               "ba_hasil_verifikasi.html", "400.14.2.1", OFFICERS,
+               (S.SUBMITTED, S.RETURNED, S.REVIEWED, S.APPROVED, S.PAID, S.REPORTED,
+                S.REJECTED), DP_01_2023),
+    LetterKind("pemberitahuan_hasil_verifikasi", "Surat Pemberitahuan Hasil Verifikasi",
+               "pemberitahuan_hasil_verifikasi.html", "400.14.2.2", KADIS,
+               (S.RETURNED, S.REVIEWED, S.APPROVED), DP_01_2023),
+    LetterKind("ba_pemeriksaan", "Berita Acara Pemeriksaan dan Serah Terima Pekerjaan",
+               "ba_pemeriksaan.html", "400.14.2.3", frozenset({Role.KABID, Role.KADIS}),
+               (S.APPROVED,), UU_PERBEND, fields=(
+                   FieldSpec("period_start", "Awal periode termin", FieldType.DATE,
+                             required=True),
+                   FieldSpec("period_end", "Akhir periode termin", FieldType.DATE,
+                             required=True),
+                   FieldSpec("publications", "Publikasi yang diperiksa (judul, tanggal "
+                             "tayang, tautan)", required=True, max_length=4000),
+                   FieldSpec("value", "Nilai pekerjaan yang diterima", FieldType.MONEY,
+                             required=True),
+               ), period=("period_start", "period_end")),
 )
 
 STATUS_LABELS = {
@@ -240,4 +267,5 @@ MEDIA_VERIFICATION = WorkflowDefinition(
         "is_within_contract_value": PENGADAAN,
         "has_payment_or_closing_reason": PMDN_77,
     },
+    letters=LETTERS,
 )

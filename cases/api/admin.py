@@ -120,7 +120,8 @@ def budget_entries(ctx: CtxDep, workflow: str, fiscal_year: BudgetYear) -> list[
 def _user_out(user: User) -> schemas.UserOut:
     assert user.id is not None
     return schemas.UserOut(id=user.id, username=user.username, full_name=user.full_name,
-                           email=user.email, roles=user.roles, is_active=user.is_active)
+                           email=user.email, roles=user.roles, is_active=user.is_active,
+                           rank=user.rank, nip=user.nip)
 
 
 @router.get("/users", tags=["users"])
@@ -145,6 +146,12 @@ def set_active(ctx: CtxDep, user_id: Id, body: schemas.ActiveIn) -> schemas.User
 @router.post("/users/{user_id}/password", tags=["users"])
 def reset_password(ctx: CtxDep, user_id: Id, body: schemas.PasswordIn) -> schemas.UserOut:
     return _user_out(user_service.reset_password(ctx, user_id, body.password))
+
+
+@router.put("/users/{user_id}/profile", tags=["users"])
+def set_profile(ctx: CtxDep, user_id: Id, body: schemas.ProfileIn) -> schemas.UserOut:
+    """Record a user's rank and NIP, printed in the signature block of issued documents."""
+    return _user_out(user_service.set_signer_profile(ctx, user_id, body.rank, body.nip))
 
 
 class RolesIn(schemas.Strict):

@@ -63,10 +63,13 @@ def own_password(request: Request, runtime: RuntimeDep, ctx: CtxDep,
 
 
 @router.get("/me")
-def me(session: SessionDep, actor: CurrentActor) -> schemas.UserOut:
+def me(session: SessionDep, actor: CurrentActor) -> schemas.MeOut:
     user = active_user(session, actor.user_id)
     assert user.id is not None
-    return schemas.UserOut(
+    return schemas.MeOut(
         id=user.id, username=user.username, full_name=user.full_name, email=user.email,
-        roles=user.roles, is_active=user.is_active,
+        roles=user.roles, is_active=user.is_active, rank=user.rank, nip=user.nip,
+        acting=[schemas.ActingOut(warrant_id=w.id, number=w.number, kind=w.kind, role=w.role,
+                                  capacity=w.capacity, valid_until=w.valid_until)
+                for w in actor.acting],
     )

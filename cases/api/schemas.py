@@ -69,6 +69,32 @@ class UserOut(BaseModel):
     email: str
     roles: list[str]
     is_active: bool
+    rank: str = ""  # pangkat/golongan, as a signature block prints it
+    nip: str = ""
+
+
+class ProfileIn(Strict):
+    """What a signature block prints beside the name: rank and NIP (18 digits, or empty)."""
+
+    rank: Annotated[str, length("rank"), lines("rank")] = ""
+    nip: Annotated[str, StringConstraints(strip_whitespace=True, max_length=24)] = ""
+
+
+class ActingOut(BaseModel):
+    """A warrant in force that lends its holder a position today (Plh./Plt.)."""
+
+    warrant_id: int
+    number: str
+    kind: str
+    role: str
+    capacity: str
+    valid_until: date
+
+
+class MeOut(UserOut):
+    """The caller: ``roles`` are their own; ``acting`` the positions a warrant lends them."""
+
+    acting: list[ActingOut] = []
 
 
 class StateOut(BaseModel):

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Protocol
 from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from cases.models import Document
+
+class Stored(Protocol):
+    """What a download names: a case document, or a warrant's scan."""
+
+    filename: str
+    content_type: str
+    sha256: str
 
 
-def attachment(doc: Document, content: bytes) -> Response:
-    """A stored document as a download that no browser renders inline (pages use it too)."""
+def attachment(doc: Stored, content: bytes) -> Response:
+    """A stored file as a download that no browser renders inline (pages use it too)."""
     disposition = f"attachment; filename*=UTF-8''{quote(doc.filename)}"
     return Response(
         content,

@@ -45,9 +45,11 @@ def verdict_of(runtime: Runtime, token: str) -> Verdict:
     if not token:
         return not_logged_in()
     try:
-        claims = read_token(token, runtime.settings.secret_key, runtime.clock())
+        now = runtime.clock()
+        claims = read_token(token, runtime.settings.secret_key, now)
         with runtime.sessions() as session:
-            return session_actor(session, claims.user_id, claims.version)
+            return session_actor(session, claims.user_id, claims.version,
+                                 runtime.calendar.local_date(now))
     except InvalidToken as invalid:
         return NotAuthenticated(invalid.message, invalid.code)
     except NotAuthenticated as refusal:

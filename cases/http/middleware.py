@@ -58,7 +58,8 @@ UNCHECKED = ("/static/",)  # public files: no session is looked up for them, no 
 DATA_TYPES = ("application/json", "application/x-www-form-urlencoded")
 # The routes that take a file, and so the upload limit; every other body has the JSON limit,
 # whatever Content-Type its sender claims.
-UPLOAD_ROUTES = (re.compile(r"^(/api)?/cases/[0-9]+/documents$"),)
+UPLOAD_ROUTES = (re.compile(r"^(/api)?/cases/[0-9]+/documents$"),
+                 re.compile(r"^(/api/warrants|/admin/warrants)$"))
 
 
 def install(app: FastAPI, max_upload_bytes: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cases import system_audit
-from cases.errors import BadInput, Forbidden
+from cases.errors import BadInput
 from cases.models import Budget, BudgetEntry, User
 from cases.permissions import require
 from cases.services.facts import commitment
@@ -30,7 +30,6 @@ log = structlog.get_logger(__name__)
 DPA_NUMBER_MAX = 100  # budget_entries.dpa_number
 NOTE_MAX = 500  # budget_entries.note
 BASIS = "Permendagri 77/2020: pagu belanja menurut DPA-SKPD"
-ACTING_BASIS = "UU 30/2014 Pasal 14; SE BKN 1/SE/I/2021"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +96,6 @@ def set_budget(ctx: Ctx, workflow: str, fiscal_year: int, amount: int, dpa_numbe
     unique constraint (a 500 on PostgreSQL; issue 11). The upsert also takes the row lock
     that approvals wait on. The entry and the system audit record commit with it."""
     require(ctx.actor, "set_budget")
-    if ctx.actor.acting_for:
-        raise Forbidden("Pejabat Plh./Plt. tidak boleh mengubah pagu", "acting_not_permitted",
-                        [Reason("acting_not_permitted", "Pejabat Plh./Plt. tidak boleh "
-                                "mengubah alokasi anggaran", forbids=True, basis=ACTING_BASIS)])
     workflow = known_workflow(workflow)
     dpa_number, note = dpa_number.strip(), note.strip()
     _check(ctx, fiscal_year, amount, dpa_number, dpa_date, note)

@@ -17,6 +17,7 @@ from cases.models import Case, Comment, Party, User
 from cases.permissions import require
 from cases.repository import CaseRepository, json_ready
 from cases.services import counts
+from cases.services.acting import under_warrant
 from cases.unit_of_work import unit_of_work
 from infra.context import Ctx
 from workflows import (
@@ -130,6 +131,7 @@ def create_case(ctx: Ctx, new: NewCase) -> Case:
         audit.append(
             uow.session, case, actor=ctx.actor, action="case_created", at=ctx.now, genesis=True,
             to_state=case.state,
+            warrant=under_warrant(ctx, "backdate_case" if new.submitted_at else "register_case"),
             payload={"reference": case.reference, "title": case.title, "amount": case.amount,
                      "party": {"id": party.id, "name": party.name, "npwp": party.npwp},
                      "applicant": applicant, "data": data, "submitted_at": at.isoformat()},
@@ -180,7 +182,8 @@ def update_case_data(ctx: Ctx, case_id: int, *, version: int,
         uow.cases.write(case, {"data": merged, "version": case.version + 1,
                                "updated_at": ctx.now})
         audit.append(uow.session, case, actor=ctx.actor, action="case_data_changed",
-                     at=ctx.now, payload={"before": before, "after": changed})
+                     at=ctx.now, payload={"before": before, "after": changed},
+                     warrant=under_warrant(ctx, "register_case"))
     return case
 
 
@@ -222,7 +225,7 @@ def assign_case(ctx: Ctx, case_id: int, username: str) -> Case:
         case.assignee_id = user.id
         uow.cases.touch(case, ctx.now)
         audit.append(uow.session, case, actor=ctx.actor, action="assigned", at=ctx.now,
-                     payload={"assignee": username})
+                     payload={"assignee": username}, warrant=under_warrant(ctx, "assign_case"))
     return case
 
 
@@ -238,5 +241,5 @@ def add_comment(ctx: Ctx, case_id: int, body: str) -> Comment:
                           created_at=ctx.now)
         uow.session.add(comment)
         audit.append(uow.session, case, actor=ctx.actor, action="comment_added", at=ctx.now,
-                     comment=text)
+                     comment=text, warrant=under_warrant(ctx, "comment"))
     return comment

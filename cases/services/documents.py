@@ -19,6 +19,7 @@ from cases.limits import checked_text
 from cases.models import Case, Document, DocumentBlob
 from cases.permissions import require
 from cases.repository import CaseRepository
+from cases.services.acting import under_warrant
 from cases.unit_of_work import unit_of_work
 from infra.context import Ctx
 from workflows import MAX_AMOUNT, DocumentStatus, get_definition
@@ -85,7 +86,8 @@ def upload_document(
         uow.cases.touch(case, ctx.now)
         audit.append(uow.session, case, actor=ctx.actor, action="document_added", at=ctx.now,
                      payload={"document_id": doc.id, "kind": kind, "sha256": doc.sha256,
-                              "size": doc.size, "filename": doc.filename})
+                              "size": doc.size, "filename": doc.filename},
+                     warrant=under_warrant(ctx, "upload_document"))
     return doc
 
 
@@ -119,7 +121,8 @@ def check_document(ctx: Ctx, case_id: int, document_id: int, valid: bool, note: 
         uow.cases.touch(case, ctx.now)
         audit.append(uow.session, case, actor=ctx.actor, action="document_checked", at=ctx.now,
                      comment=note, payload={"document_id": document_id, "kind": doc.kind,
-                                            "status": doc.status, "value": doc.value})
+                                            "status": doc.status, "value": doc.value},
+                     warrant=under_warrant(ctx, "check_document"))
     return doc
 
 

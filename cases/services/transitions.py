@@ -16,6 +16,7 @@ from cases.events import CaseTransitioned, OpenedDeadline
 from cases.models import Case, Payment
 from cases.repository import json_ready
 from cases.services import counts
+from cases.services.acting import check_in_force
 from cases.services.facts import build_facts
 from cases.unit_of_work import unit_of_work
 from infra.context import Ctx
@@ -60,6 +61,9 @@ def fire_transition(ctx: Ctx, case_id: int, trigger: str, *, version: int, comme
         facts = build_facts(uow.session, case, ctx.now, ctx.tz, lock_budget=spec.locks_budget,
                             parameters=ctx.parameters)
         outcome = engine.fire(trigger, facts, ctx.actor, given)
+        warrant = ctx.actor.warrant_for(spec.roles)
+        if warrant is not None:  # re-read under the lock: revoked or ended since, it lends nothing
+            check_in_force(uow.session, warrant, ctx.calendar.local_date(ctx.now))
         payment = payment_of(given.data) if spec.records_payment else None
         kept = {k: v for k, v in outcome.changes.items()
                 if payment is None or k not in PAYMENT_FIELD_NAMES}
@@ -70,7 +74,7 @@ def fire_transition(ctx: Ctx, case_id: int, trigger: str, *, version: int, comme
         audit.append(
             uow.session, case, actor=ctx.actor, action="transition", at=ctx.now,
             from_state=outcome.source, to_state=outcome.dest, comment=given.comment,
-            payload={"trigger": trigger, "data": json_ready(outcome.changes)},
+            payload={"trigger": trigger, "data": json_ready(outcome.changes)}, warrant=warrant,
         )
         deadline = None
         # A termin paid leaves the case where it was: its deadline (the final termin's)

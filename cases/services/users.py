@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 import structlog
@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 from cases import system_audit
 from cases.errors import BadInput, Conflict, NotAuthenticated, NotFound
 from cases.limits import checked_texts
-from cases.models import User
-from cases.permissions import require
+from cases.models import User, Warrant
+from cases.permissions import conflicting_pairs, lends, require
+from cases.services.acting import acting_of
 from cases.services.login import LoggedIn, admit, remember
 from cases.unit_of_work import unit_of_work
 from infra import security
@@ -78,7 +79,7 @@ def _add_user(session: Session, *, username: str, full_name: str, email: str,
                                                                               full_name),
                            "email": ("email", email)})
     username, full_name, email = texts["username"], texts["full_name"], texts["email"]
-    roles = _checked_roles(roles)
+    roles = checked_roles(roles)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"Nama pengguna {username} sudah dipakai", "username_taken")
     user = User(username=username, full_name=full_name, email=email, roles=roles,
@@ -88,22 +89,7 @@ def _add_user(session: Session, *, username: str, full_name: str, email: str,
     return user
 
 
-# Roles one account may not hold together, each with why (in Indonesian, as it is shown):
-# the auditor (Inspektorat, BPK) holds no other role, so stays read-only and independent of
-# what it audits; finance (PPK-SKPD), who enters the pagu from the DPA, neither approves
-# (kadis) nor pays (treasurer) against it, nor administers the accounts that could (admin).
-_AUDITOR_ALONE = ("pemeriksa hanya membaca dan harus independen, maka tidak boleh memegang "
-                  "peran lain")
-_FINANCE = "yang mencatat pagu tidak boleh menyetujui atau membayar atas pagu itu"
-CONFLICTING_ROLES: tuple[tuple[Role, Role, str], ...] = (
-    *((Role.AUDITOR, other, _AUDITOR_ALONE) for other in Role if other is not Role.AUDITOR),
-    (Role.FINANCE, Role.KADIS, _FINANCE),
-    (Role.FINANCE, Role.TREASURER, _FINANCE),
-    (Role.FINANCE, Role.ADMIN, "yang mencatat pagu tidak boleh mengelola pengguna"),
-)
-
-
-def _checked_roles(roles: Iterable[str]) -> list[str]:
+def checked_roles(roles: Iterable[str]) -> list[str]:
     """The roles, known and sorted, or :class:`BadInput`: ``unknown_role``, or
     ``conflicting_roles`` for a pair of :data:`CONFLICTING_ROLES` (every path that sets
     roles comes here: the API, the pages, the CLI, the demo)."""
@@ -111,8 +97,7 @@ def _checked_roles(roles: Iterable[str]) -> list[str]:
     unknown = [r for r in roles if r not in VALID_ROLES]
     if not roles or unknown:
         raise BadInput(f"Peran tidak dikenal: {unknown or 'kosong'}", "unknown_role")
-    held = set(roles)
-    pairs = [(one, other, why) for one, other, why in CONFLICTING_ROLES if {one, other} <= held]
+    pairs = conflicting_pairs(roles)
     if pairs:
         raise BadInput(
             "Peran ini tidak boleh dipegang satu akun bersamaan: "
@@ -150,21 +135,26 @@ _ACTOR = core_select(_USERS.c.username, _USERS.c.roles, _USERS.c.full_name,
                      ).where(_USERS.c.id == bindparam("user_id"))
 
 
-def session_actor(session: Session, user_id: int, version: int | None) -> Actor:
+def session_actor(session: Session, user_id: int, version: int | None, today: date
+                  ) -> Actor:
     """The actor of a request whose token says ``user_id`` at ``version``, from a plain row:
     refused if the user is inactive or the version was raised since the token was issued
-    (``version`` None: any, for callers that hold no token)."""
+    (``version`` None: any, for callers that hold no token). Their roles are their own and
+    those a warrant in force ``today`` (WITA) lends them (:mod:`cases.services.acting`)."""
     row = session.connection().execute(_ACTOR, {"user_id": user_id}).first()
     if row is None or not row.is_active:
         raise _inactive()
     if version is not None and row.token_version != version:
         raise NotAuthenticated("Sesi telah diakhiri; silakan masuk lagi", "token_revoked")
-    return Actor(user_id, row.username, frozenset(row.roles), row.full_name)
+    own = frozenset(row.roles)
+    acting, lapsed = acting_of(session, user_id, own, today)
+    return Actor(user_id, row.username, own | {w.role for w in acting}, row.full_name,
+                 acting, lapsed)
 
 
-def active_actor(session: Session, user_id: int) -> Actor:
+def active_actor(session: Session, user_id: int, today: date) -> Actor:
     """The active user ``user_id`` as an actor, for use cases started without a token."""
-    return session_actor(session, user_id, None)
+    return session_actor(session, user_id, None, today)
 
 
 def _end_sessions(session: Session, user_id: int) -> int:
@@ -266,12 +256,13 @@ def change_roles(ctx: Ctx, user_id: int, roles: Iterable[str]) -> User:
     """An admin replaces a user's roles; their sessions end, so no token keeps a role it
     lost. An admin cannot take the admin role from themselves (nobody could give it back)."""
     require(ctx.actor, "manage_users")
-    wanted = _checked_roles(roles)
+    wanted = checked_roles(roles)
     if user_id == ctx.actor.user_id and Role.ADMIN.value not in wanted:
         raise BadInput("Anda tidak dapat mencabut peran admin dari akun sendiri",
                        "cannot_demote_self")
     with unit_of_work(ctx) as uow:
         user = _user(uow.session, user_id)
+        _check_warrants_allow(uow.session, user_id, wanted, ctx.calendar.local_date(ctx.now))
         old, user.roles = list(user.roles), wanted
         _end_sessions(uow.session, user_id)
         system_audit.record(uow.session, actor=ctx.actor, action="roles_changed", at=ctx.now,
@@ -279,6 +270,59 @@ def change_roles(ctx: Ctx, user_id: int, roles: Iterable[str]) -> User:
     log.info("user.roles", username=user.username, old=old, new=wanted,
              actor=ctx.actor.username)
     return user
+
+
+NIP = re.compile(r"[0-9]{18}")
+RANK_MAX = 100  # users.rank
+
+
+def nip_problem(nip: str) -> str | None:
+    """Why ``nip`` is not a civil servant's NIP (18 digits: birth date, appointment month,
+    sex 1 or 2, sequence), or None. An empty NIP is allowed: not every user signs."""
+    if not nip:
+        return None
+    if not NIP.fullmatch(nip):
+        return "NIP terdiri atas 18 angka"
+    if not ("01" <= nip[4:6] <= "12" and "01" <= nip[6:8] <= "31" and "01" <= nip[12:14] <= "12"
+            and nip[14] in "12"):
+        return "NIP tidak sesuai susunannya (tanggal lahir, TMT, jenis kelamin)"
+    return None
+
+
+def set_signer_profile(ctx: Ctx, user_id: int, rank: str, nip: str) -> User:
+    """An admin records the rank (pangkat/golongan) and NIP a user's signature block prints
+    on the documents Berkas issues (Permendagri 1/2023); audited with the old values."""
+    require(ctx.actor, "manage_users")
+    rank = checked_texts({"rank": ("rank", rank)})["rank"]
+    nip = re.sub(r"[\s.]", "", nip)
+    problem = nip_problem(nip)
+    if problem is not None:
+        raise BadInput(problem, "invalid_nip")
+    with unit_of_work(ctx) as uow:
+        user = _user(uow.session, user_id)
+        old = {"rank": user.rank, "nip": user.nip}
+        user.rank, user.nip = rank, nip
+        system_audit.record(uow.session, actor=ctx.actor, action="profile_changed", at=ctx.now,
+                            target=user.username, payload={"old": old,
+                                                           "new": {"rank": rank, "nip": nip}})
+    log.info("user.profile", username=user.username, actor=ctx.actor.username)
+    return user
+
+
+def _check_warrants_allow(session: Session, user_id: int, roles: list[str], today: date
+                          ) -> None:
+    """Refuse roles with which a warrant the user holds (in force or to come) could not lend
+    its position (an auditor or finance as Plh. Kadis): revoke the warrant first. A warrant
+    never lends such a role anyway (``cases.permissions.lends``); this says so at once."""
+    held = session.exec(select(Warrant).where(
+        Warrant.acting_user_id == user_id, col(Warrant.revoked_at).is_(None),
+        col(Warrant.valid_until) >= today)).all()
+    blocking = [w for w in held if w.role not in roles and not lends(roles, w.role)]
+    if blocking:
+        numbers = ", ".join(w.number for w in blocking)
+        raise Conflict(f"Peran ini tidak dapat diberikan selama surat perintah Plh./Plt. "
+                       f"{numbers} berlaku bagi pengguna ini; cabut surat perintahnya dahulu",
+                       "roles_conflict_with_warrant")
 
 
 def _user(session: Session, user_id: int) -> User:

@@ -15,7 +15,8 @@ def start_without_running(runtime: Runtime) -> int:
     with runtime.sessions() as session:
         admin_id = session.connection().exec_driver_sql(
             "SELECT id FROM users WHERE username = 'admin'").scalar_one()
-        run = audit_checks.start_check(runtime.ctx(session, active_actor(session, admin_id)))
+        today = runtime.calendar.local_date(runtime.clock())
+        run = audit_checks.start_check(runtime.ctx(session, active_actor(session, admin_id, today)))
     assert run.id is not None
     return run.id
 

@@ -206,19 +206,23 @@ def test_each_entry_is_a_row_and_the_pagu_row_is_one(api: Api, runtime: Runtime)
 
 
 def test_an_acting_official_changes_no_pagu(runtime: Runtime) -> None:
-    """Plh./Plt. take no decision on budget allocation (UU 30/2014 Art. 14)."""
+    """Plh./Plt. take no decision on budget allocation (UU 30/2014 Art. 14): the refusal
+    says so, with its basis, rather than a bare role refusal."""
     from cases.errors import Forbidden
+    from workflows.acting import ActingWarrant
 
     with runtime.sessions() as session:
         from cases.models import User
 
-        fina = session.exec(select(User).where(User.username == "fina")).one()
-        assert fina.id is not None
-        acting = Actor(fina.id, "fina", frozenset({"finance"}), "Fina", acting_for="SP/1/2026")
+        siti = session.exec(select(User).where(User.username == "siti")).one()
+        assert siti.id is not None
+        warrant = ActingWarrant(1, "800/12/Diskominfo/2026", "plh", "kadis", date(2026, 2, 6))
+        acting = Actor(siti.id, "siti", frozenset({"kabid", "kadis"}), "Siti", (warrant,))
         with pytest.raises(Forbidden) as refused:
             set_budget(runtime.ctx(session, acting), "grant", 2026, 1_000, "DPA/1",
                        date(2026, 1, 2))
-        assert refused.value.code == "acting_not_permitted"
+        assert refused.value.code == "acting_limit"
+        assert refused.value.reasons[0].basis == "UU 30/2014 Pasal 14; SE BKN 1/SE/I/2021"
         assert list_budgets(session) == []
 
 

@@ -180,3 +180,30 @@ def test_screenshots_of_the_main_pages(
     expect(page.locator("h1 .state")).to_have_text("LPJ diterima")
     page.locator(".diagram").evaluate("e => e.closest('details').removeAttribute('open')")
     shoot(page, folder / "grant_lpj_refund.png", until="#payments")
+
+    # Issue 15: an issued BA's first page, and the reports page.
+    issued = api.post("fajar", f"/api/cases/{scene.media_paid}/letters/ba_hasil_verifikasi")
+    assert issued.status_code == 201, issued.text
+    pdf = api.get("fajar", f"/api/letters/{issued.json()['id']}")
+    assert pdf.content[:5] == b"%PDF-"
+    first_page_png(pdf.content, folder / "ba_hasil_verifikasi.png")
+
+    page = login(browser, live, "ahmad")
+    page.goto(f"{live.url}/reports?workflow=media_verification&fiscal_year=2026")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Laporan")
+    # The money bars (pagu, committed, realised, refunded, remaining), as they print.
+    money = page.locator("section[aria-labelledby=h-money]")
+    money.screenshot(path=str(folder / "reports.png"))
+    assert (folder / "reports.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def first_page_png(pdf: bytes, path: Path) -> None:
+    """The first page of ``pdf`` as a PNG at 110 dpi, as it would print (pypdfium2)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        document[0].render(scale=110 / 72).to_pil().save(path)
+    finally:
+        document.close()
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -292,3 +292,86 @@ def test_going_back_to_release_0005_puts_the_sp2d_back_on_the_case(empty_url: st
                                 (2, None, None, None), (3, None, "2026-05-21", 50_000_000)]
     assert {"parties", "payments", "budget_entries"}.isdisjoint(tables)
     assert entries == 10
+
+
+def test_a_release_0006_database_migrates_with_every_row_and_an_empty_warrants_register(
+    empty_url: str,
+) -> None:
+    """0007 adds the warrants register and absences: every row of a 0006 database is
+    carried over as it was, and the chains still verify."""
+    upgrade(empty_url, "0005", audit_key=AUDIT_KEY)
+    fill_release_0005(empty_url)
+    upgrade(empty_url, "0006", audit_key=AUDIT_KEY)
+    tables = ("users", "cases", "parties", "payments", "documents", "document_blobs",
+              "audit_entries", "budgets", "budget_entries")
+    engine = create_engine(empty_url)
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            return {name: [tuple(r) for r in conn.execute(text(
+                f"SELECT * FROM {name} ORDER BY 1"))] for name in tables}  # constant names
+
+    before = rows()
+    # To 0007 itself: 0008 gives ``users`` two more columns (its own test below).
+    assert upgrade(empty_url, "0007", audit_key=AUDIT_KEY) == 0
+    assert current_revision(empty_url) == "0007"
+    assert rows() == before
+    with engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        assert {"warrants", "warrant_scans", "absences"} <= present
+        assert conn.execute(text("SELECT count(*) FROM warrants")).scalar_one() == 0
+    with session_factory(engine, AUDIT_KEY)() as session:
+        result = audit_verify.verify(session, AUDIT_KEY)
+    assert (result.entries, result.problems) == (10, [])
+    command.downgrade(alembic_config(empty_url), "0006")
+    with engine.connect() as conn:
+        assert {"warrants", "warrant_scans", "absences"}.isdisjoint(
+            inspect(conn).get_table_names())
+    assert rows() == before
+    engine.dispose()
+
+
+def test_a_release_0007_database_migrates_with_every_row_and_empty_signer_profiles(
+    empty_url: str,
+) -> None:
+    """0008 adds the documents Berkas issues and the signer's rank and NIP: every row of a
+    0007 database is carried over as it was, every user's rank and NIP are empty, the new
+    tables are empty, and the chains still verify; going back to 0007 drops them again."""
+    upgrade(empty_url, "0005", audit_key=AUDIT_KEY)
+    fill_release_0005(empty_url)
+    upgrade(empty_url, "0007", audit_key=AUDIT_KEY)
+    queries = {name: f"SELECT * FROM {name} ORDER BY 1" for name in (  # constant names
+        "cases", "parties", "payments", "documents", "document_blobs", "audit_entries",
+        "budgets", "budget_entries", "warrants")}
+    queries["users"] = ("SELECT id, username, full_name, email, roles, password_hash,"
+                        " is_active, created_at, token_version FROM users ORDER BY id")
+    letters = {"issued_letters", "letter_blobs", "letter_sequences"}
+    engine = create_engine(empty_url)
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with engine.connect() as conn:
+            return {name: [tuple(r) for r in conn.execute(text(query))]
+                    for name, query in queries.items()}
+
+    before = rows()
+    assert before["users"]
+    assert before["cases"]
+    assert upgrade(empty_url, audit_key=AUDIT_KEY) == 0
+    assert current_revision(empty_url) == HEAD
+    assert rows() == before
+    with engine.connect() as conn:
+        assert letters <= set(inspect(conn).get_table_names())
+        for name in sorted(letters):
+            assert conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one() == 0
+        assert [tuple(r) for r in conn.execute(text(
+            "SELECT username, rank, nip FROM users ORDER BY id"))] == [("rina", "", "")]
+    with session_factory(engine, AUDIT_KEY)() as session:
+        result = audit_verify.verify(session, AUDIT_KEY)
+    assert (result.entries, result.problems) == (10, [])
+    command.downgrade(alembic_config(empty_url), "0007")
+    with engine.connect() as conn:
+        assert letters.isdisjoint(inspect(conn).get_table_names())
+        assert {"rank", "nip"}.isdisjoint(c["name"] for c in inspect(conn).get_columns("users"))
+    assert rows() == before
+    assert upgrade(empty_url, audit_key=AUDIT_KEY) == 0  # and forward again
+    engine.dispose()

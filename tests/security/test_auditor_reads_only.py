@@ -23,7 +23,7 @@ from cases.models import Case, Document, Party, User
 from cases.permissions import PERMISSIONS, READ_ONLY_MAY_SEND, READERS
 from infra.config import Settings
 from infra.runtime import Runtime
-from tests.api.helpers import Api
+from tests.api.helpers import PDF, Api
 from tests.conftest import FakeClock, People
 from tests.routes import flat_routes
 from tests.web.helpers import Pages
@@ -60,10 +60,10 @@ NOT_THE_AUDITORS = {
 # Public routes (no session needed): read, but not the records; a redirect is fine here.
 PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("GET", "/favicon.ico"),
           ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
-          ("GET", "/redoc")}
+          ("GET", "/redoc"), ("GET", "/v/{token:path}")}
 # The records an auditor must not be able to change, compared before and after.
 TABLES = ("cases", "documents", "audit_entries", "comments", "budgets", "budget_entries",
-          "parties", "payments", "users", "deadlines")
+          "parties", "payments", "users", "deadlines", "warrants", "warrant_scans", "absences")
 
 
 def routes(client: TestClient) -> list[tuple[str, str]]:
@@ -134,12 +134,35 @@ def world(api: Api, runtime: Runtime) -> dict[str, object]:
     assert commented.status_code in (200, 201), commented.text
     run = api.post("admin", "/api/audit/checks")
     assert run.status_code == 202, run.text
+    warrant_id, absence_id = _warrant_and_absence(api)
+    # A document Berkas issued on the case: its id, its kind, its public verification token.
+    letter = api.post("fajar", f"/api/cases/{case_id}/letters/ba_hasil_verifikasi")
+    assert letter.status_code == 201, letter.text
     with runtime.sessions() as session:
         assert session.exec(select(Document).where(Document.case_id == case_id)).first()
     return {"case_id": case_id, "document_id": uploaded.json()["id"], "party_id": party_id,
             "user_id": rina.id, "run_id": run.json()["id"], "name": "media_verification",
             "workflow": "media_verification", "fiscal_year": 2026, "trigger": "review",
-            "notification_id": 1}
+            "notification_id": 1, "warrant_id": warrant_id, "absence_id": absence_id,
+            "letter_id": letter.json()["id"], "kind": "ba_hasil_verifikasi",
+            "token": letter.json()["verify_url"].rsplit("/", 1)[1],
+            "recap": "hibah"}
+
+
+def _warrant_and_absence(api: Api) -> tuple[int, int]:
+    """A Plh. Kadis warrant (siti for ahmad) with its scan, and the Kadis's absence."""
+    users = {u["username"]: u["id"] for u in api.get("admin", "/api/users").json()}
+    warrant = api.post("admin", "/api/warrants", data={
+        "kind": "plh", "number": "800/1/SETDA/2026", "issued_on": "2026-02-03",
+        "issuer_name": "Sekda", "issuer_title": "Sekretaris Daerah", "role": "kadis",
+        "covered_user_id": str(users["ahmad"]), "acting_user_id": str(users["siti"]),
+        "valid_from": "2026-02-04", "valid_until": "2026-02-06"},
+        files={"file": ("sp.pdf", PDF, "application/pdf")})
+    assert warrant.status_code == 201, warrant.text
+    absence = api.post("ahmad", "/api/absences", json={"starts_on": "2026-02-04",
+                                                       "ends_on": "2026-02-06"})
+    assert absence.status_code == 201, absence.text
+    return int(warrant.json()["id"]), int(absence.json()["id"])
 
 
 def url_of(path: str, ids: dict[str, object]) -> str:
@@ -234,7 +257,9 @@ def test_no_transition_and_no_changing_permission_names_the_auditor() -> None:
     for definition in DEFINITIONS.values():
         for spec in definition.transitions:
             assert Role.AUDITOR not in spec.roles, (definition.name, spec.trigger)
-    reading = {"read_parties", "read_budgets", "verify_audit", "read_system_audit"}
+    reading = {"read_parties", "read_budgets", "read_warrants", "verify_audit",
+               "read_system_audit", "read_letters", "export_cases", "read_recaps",
+               "read_reports"}
     assert {action for action, roles in PERMISSIONS.items()
             if Role.AUDITOR in roles} == reading
     assert {Role.AUDITOR, Role.FINANCE} <= READERS

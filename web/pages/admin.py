@@ -70,6 +70,16 @@ def reset_password(posted: PostDep, user_id: Id) -> Response:
     return redirect("/admin/users", f"Kata sandi {user.username} diatur ulang.")
 
 
+@router.post("/admin/users/{user_id}/profile")
+def set_profile(posted: PostDep, user_id: Id) -> Response:
+    try:
+        user = user_service.set_signer_profile(posted.page.ctx, user_id, posted.text("rank"),
+                                               posted.text("nip"))
+    except ServiceError as exc:
+        return _users(posted.page, exc.message, status=422)
+    return redirect("/admin/users", f"Pangkat dan NIP {user.username} dicatat.")
+
+
 @router.get("/admin/emails")
 def emails(
     who: PageDep, status: Annotated[str, Query(pattern="^(pending|sent|failed|)$")] = ""

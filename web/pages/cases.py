@@ -26,9 +26,10 @@ from cases.http.errors import status_of
 from cases.http.params import Id, QueryText
 from cases.limits import TEXTS, checked_text, whole_number
 from cases.models import Case, Document, User
-from cases.permissions import may
+from cases.permissions import may, read_only
 from cases.services import cases as case_service
 from cases.services import documents as document_service
+from cases.services import letters as letter_service
 from cases.services import listing
 from cases.services.facts import paid_elsewhere
 from cases.services.transitions import fire_transition
@@ -50,6 +51,7 @@ from workflows import (
 from workflows.deadlines import REMINDER_LABELS
 from workflows.diagram import svg
 from workflows.fields import FIRST_YEAR, LAST_YEAR, is_multiline
+from workflows.letters import issuable
 from workflows.payments import CLOSING_REASON
 
 router = APIRouter()
@@ -160,12 +162,34 @@ def _case_context(who: Page, view: CaseView) -> dict[str, Any]:
         else [],
         "diagram": svg(definition, view.state),
         "max_mb": who.runtime.settings.max_upload_bytes // (1024 * 1024),
-        "action_labels": labels.ACTION_LABELS, "status_labels": labels.STATUS_LABELS,
+        **_letters_context(who, view, definition),
+        "action_labels": {**labels.ACTION_LABELS, **LETTER_ACTIONS},
+        "status_labels": labels.STATUS_LABELS,
         "reminder_labels": REMINDER_LABELS,
         "doc_labels": {d.code: d.label for d in definition.documents},
         "trigger_labels": {t.trigger: t.label for t in definition.transitions},
         "hints": labels.FIELD_HINTS, "multiline": is_multiline,
         "limits": TEXTS,
+    }
+
+
+# The case's audit entries of its issued documents, as its timeline names them.
+LETTER_ACTIONS = {"letter_issued": "menerbitkan dokumen", "letter_revoked": "mencabut dokumen"}
+
+
+def _letters_context(who: Page, view: CaseView, definition: WorkflowDefinition
+                     ) -> dict[str, Any]:
+    """The documents issued on the case (for whoever reads them), the kinds the viewer may
+    issue in its state now ("Terbitkan"), and which of them the viewer may revoke."""
+    shown = may(who.actor, "read_letters")
+    views = letter_service.list_letters(who.ctx, view.id) if shown else []
+    return {
+        "letters": views,
+        "letter_kinds": [] if read_only(who.actor) else list(
+            issuable(definition, view.state, who.actor)),
+        "revocable": {v.letter.id for v in views
+                      if not read_only(who.actor) and letter_service.revocable(who.actor,
+                                                                               v.letter)},
     }
 
 

@@ -1,4 +1,5 @@
-"""The Kadis's sign-off queue: approve or reject several reviewed cases at once.
+"""The Kadis's sign-off queue: approve or reject several reviewed cases at once. An acting
+official (Plh./Plt. Kadis, under a warrant in force) has it too, headed by their capacity.
 
 An approval that records data of its own (the SPK of a media contract, the NPHD of a grant)
 cannot be given to several cases at once: such a case is approved on its own page, and the
@@ -16,6 +17,7 @@ from web.case_data import review_summary
 from web.render import page
 from web.session import Page, PageDep, PostDep
 from workflows import Role, WorkflowDefinition, get_definition
+from workflows.acting import POSITION_TITLES
 
 router = APIRouter()
 
@@ -32,10 +34,19 @@ def _queue(who: Page, results: list[SignoffResult] | None = None, status: int = 
         items.append((item, review_summary(item.case, definition, who.ctx.parameters),
                       _approved_in_bulk(definition)))
     return page(who.request, "signoff.html", {
-        "items": items, "results": results or [], "limits": TEXTS,
+        "decider": _decider(who), "items": items, "results": results or [], "limits": TEXTS,
         "any_bulk": any(bulk for _, _, bulk in items),
         "labels": {d: get_definition(d) for d in {i.case.workflow for i, _, _ in items}},
     }, who=who, status=status)
+
+
+def _decider(who: Page) -> str:
+    """Who decides, as their signature block names them: ``Kepala Dinas Komunikasi dan
+    Informatika, Ahmad``, or, for an acting official, the capacity their warrant gives
+    (``Plh. Kepala Dinas Komunikasi dan Informatika, Siti Norhayati``)."""
+    warrant = who.actor.warrant_for({Role.KADIS})
+    title = warrant.capacity if warrant is not None else POSITION_TITLES[Role.KADIS]
+    return f"{title}, {who.actor.name}"
 
 
 def _approved_in_bulk(definition: WorkflowDefinition) -> bool:
