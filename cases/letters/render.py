@@ -101,9 +101,10 @@ class LetterPDF(FPDF):
         self.set_xy(MARGIN + QR_SIZE + 4, top + 2)
         self.set_font(FONT, size=8)
         width = self.w - 2 * MARGIN - QR_SIZE - 4
-        self.multi_cell(width, 4, "Dokumen ini diterbitkan secara elektronik oleh Berkas. "
-                        "Pindai kode QR atau buka alamat berikut untuk memeriksa keasliannya "
-                        "dan apakah dokumen ini masih berlaku:", new_x="LEFT", new_y="NEXT")
+        self.multi_cell(width, 4, "Dicetak dari sistem Berkas; sah bila ditandatangani dan "
+                        "dicap. Pindai kode QR atau buka alamat berikut untuk mencocokkannya "
+                        "dengan arsip dan memeriksa apakah masih berlaku:",
+                        new_x="LEFT", new_y="NEXT")
         self.multi_cell(width, 4, self.verify_url, new_x="LEFT", new_y="NEXT")
         self.multi_cell(width, 4, f"Nomor {self.number} - halaman {self.page_no()} dari {{nb}}",
                         new_x="LEFT", new_y="NEXT")

@@ -3,6 +3,7 @@ letters): ``Rp12.500.000,00 (dua belas juta lima ratus ribu rupiah)``."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from num2words import num2words  # type: ignore[import-untyped]
@@ -10,10 +11,14 @@ from num2words import num2words  # type: ignore[import-untyped]
 from workflows.dates import DAYS, MONTHS, format_date
 from workflows.money import format_rupiah
 
+# num2words writes a lone thousand after a larger unit as "satu ribu" (1.001.000: "satu juta
+# satu ribu"); Indonesian, and every terbilang, says "seribu". "seratus satu ribu" stays.
+_ONE_THOUSAND = re.compile(r"(^|(?:juta|miliar|triliun) )satu ribu")
+
 
 def in_words(number: int) -> str:
     """``12500000`` → ``dua belas juta lima ratus ribu`` (Indonesian, ``nol`` for 0)."""
-    words = str(num2words(abs(number), lang="id"))
+    words = _ONE_THOUSAND.sub(r"\1seribu", str(num2words(abs(number), lang="id")))
     return f"minus {words}" if number < 0 else words
 
 

@@ -192,7 +192,8 @@ def _stored(session: Session, case: Case, kind: LetterKind, number: str, seq: in
         issued_at=ctx.now, issuing_unit=office.unit[:200], signer_name=signer.name,
         signer_rank=signer.rank, signer_nip=signer.nip, signer_title=signer.title,
         warrant_id=warrant.id if warrant else None, warrant_number=signer.warrant_number,
-        filename=safe_filename(f"{kind.code}-{number}", ".pdf"), size=len(content),
+        filename=safe_filename(f"{kind.code}-{number}".replace("/", "-"), ".pdf"),
+        size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), token=token)
     session.add(letter)
     session.flush()

@@ -100,6 +100,14 @@ def _sqlite() -> list[str]:
         f" ON issued_letters {refuse}",
         "CREATE TRIGGER issued_letters_revoked_once BEFORE UPDATE ON issued_letters"
         f" WHEN OLD.revoked_at IS NOT NULL {refuse}",
+        # SQLite's REPLACE deletes the old row without its delete trigger: refuse an insert
+        # that would replace a document (by id, token or number slot) or its PDF.
+        "CREATE TRIGGER issued_letters_no_replace BEFORE INSERT ON issued_letters WHEN EXISTS"
+        " (SELECT 1 FROM issued_letters WHERE id = NEW.id OR token = NEW.token OR"
+        " (workflow = NEW.workflow AND kind = NEW.kind AND year = NEW.year AND seq = NEW.seq))"
+        f" {refuse}",
+        "CREATE TRIGGER letter_blobs_no_replace BEFORE INSERT ON letter_blobs WHEN EXISTS"
+        f" (SELECT 1 FROM letter_blobs WHERE letter_id = NEW.letter_id) {refuse}",
     ]
 
 

@@ -136,3 +136,21 @@ def test_the_database_refuses_to_change_or_delete_an_issued_document(
     with pytest.raises(DBAPIError, match="immutable"), runtime.engine.begin() as conn:
         conn.execute(text("UPDATE issued_letters SET revoke_reason = 'lain' WHERE id = :id"),
                      {"id": letter["id"]})
+
+
+def test_sqlite_refuses_a_replacing_insert_of_a_document_or_its_pdf(
+    api: Api, runtime: Runtime
+) -> None:
+    """SQLite's REPLACE deletes the old row without firing its delete trigger: a replacing
+    insert is refused on its own (PostgreSQL has no REPLACE)."""
+    if not runtime.settings.database_url.startswith("sqlite"):
+        pytest.skip("REPLACE is SQLite's")
+    case_id = api.to_reviewed_media()
+    letter = issued(api, "fajar", case_id, "ba_hasil_verifikasi")
+    for statement in (
+        "INSERT OR REPLACE INTO letter_blobs (letter_id, content) VALUES (:id, :pdf)",
+        "REPLACE INTO issued_letters SELECT * FROM issued_letters WHERE id = :id",
+    ):
+        with pytest.raises(DBAPIError, match="immutable"), runtime.engine.begin() as conn:
+            conn.execute(text(statement), {"id": letter["id"], "pdf": b"%PDF-palsu"})
+    assert pdf_of(api, "fajar", letter)[:10] != b"%PDF-palsu"

@@ -29,6 +29,12 @@ from workflows.letters import issuable, number_problem, refusals, signer_title
     (1_000_000, "Rp1.000.000,00 (satu juta rupiah)"),
     (12_500_000, "Rp12.500.000,00 (dua belas juta lima ratus ribu rupiah)"),
     (1_000_000_000_000, "Rp1.000.000.000.000,00 (satu triliun rupiah)"),
+    # A lone thousand after a larger unit is "seribu", as every terbilang writes it;
+    # a hundred and one thousand stays "seratus satu ribu".
+    (1_001_000, "Rp1.001.000,00 (satu juta seribu rupiah)"),
+    (2_001_500, "Rp2.001.500,00 (dua juta seribu lima ratus rupiah)"),
+    (101_000, "Rp101.000,00 (seratus satu ribu rupiah)"),
+    (1_000_001_000, "Rp1.000.001.000,00 (satu miliar seribu rupiah)"),
 ])
 def test_amounts_are_written_in_figures_and_words(amount: int, written: str) -> None:
     assert rupiah_in_full(amount) == written

@@ -67,7 +67,7 @@ def revoke(posted: PostDep, letter_id: Id) -> Response:
                     f"{done.kind_label} nomor {done.number} dicabut.")
 
 
-@router.get("/v/{token:path}")
+@router.api_route("/v/{token:path}", methods=["GET", "HEAD"])
 def verify(request: Request, runtime: RuntimeDep, session: SessionDep, token: str) -> Response:
     """The public verification page: what the document is and whether it still stands.
     Anything under ``/v/`` that is not a document's token, of any length or shape, gets the
