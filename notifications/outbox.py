@@ -3,7 +3,9 @@
 Several instances may deliver at once: a claim takes rows with ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL (SQLite has one writer at a time) and stamps a lease. A sender that dies after
 claiming leaves the lease to run out, and the rows are claimed again: at most one resend,
-carrying the same Message-ID, and never a loss.
+carrying the same Message-ID, and never a loss. A sender whose lease ran out while it was
+busy with the rest of its batch finds, message by message, that another sender claimed it
+since, and leaves it to that one: a slow sender never doubles a message.
 
 Each message is tried on its own (issue 11: one message whose subject held a line break
 stopped all email). Whatever goes wrong composing or sending it is recorded on that message
@@ -49,11 +51,21 @@ class DeliveryReport:
     failed: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A message this sender claimed, and the lease stamp its claim set. The message is this
+    sender's while its row carries that stamp; the stamp is kept here because the row object
+    is read again from the database at each transaction's start."""
+
+    email: OutboxEmail
+    lease: datetime
+
+
 def _unleased(now: datetime) -> ColumnElement[bool]:
     return or_(col(OutboxEmail.lease_until).is_(None), col(OutboxEmail.lease_until) <= now)
 
 
-def claim(session: Session, now: datetime, policy: OutboxPolicy) -> list[OutboxEmail]:
+def claim(session: Session, now: datetime, policy: OutboxPolicy) -> list[Claimed]:
     """Take up to ``policy.batch`` due messages for this sender, under a lease.
 
     Messages with attempts left only, the least tried first: one that keeps failing (or
@@ -68,9 +80,10 @@ def claim(session: Session, now: datetime, policy: OutboxPolicy) -> list[OutboxE
             .limit(policy.batch)
             .with_for_update(skip_locked=True)
         ))
+        lease = now + policy.lease
         for row in rows:
-            row.lease_until = now + policy.lease
-    return rows
+            row.lease_until = lease
+    return [Claimed(row, lease) for row in rows]
 
 
 def give_up_unreported(session: Session, now: datetime, policy: OutboxPolicy) -> int:
@@ -95,17 +108,24 @@ def deliver(session: Session, sender: Sender, clock: Clock,
     policy = policy or OutboxPolicy()
     report = DeliveryReport(failed=give_up_unreported(session, clock(), policy))
     while batch := claim(session, clock(), policy):
-        for email in batch:
-            _try_one(session, sender, email, clock, policy, report)
+        send_claimed(session, sender, batch, clock, policy, report)
     return report
 
 
-def _try_one(session: Session, sender: Sender, email: OutboxEmail, clock: Clock,
+def send_claimed(session: Session, sender: Sender, batch: list[Claimed], clock: Clock,
+                 policy: OutboxPolicy, report: DeliveryReport) -> None:
+    """Try each message of a batch this sender claimed, in order, recording into ``report``."""
+    for claimed in batch:
+        _try_one(session, sender, claimed, clock, policy, report)
+
+
+def _try_one(session: Session, sender: Sender, claimed: Claimed, clock: Clock,
              policy: OutboxPolicy, report: DeliveryReport) -> None:
     """Send one message and record the outcome on it; nothing it raises reaches the run
     (an exception that is not an ``Exception``, such as the process exiting, still does)."""
-    if not _count_attempt(session, email, clock(), policy):
+    if not _count_attempt(session, claimed, clock(), policy):
         return
+    email = claimed.email
     try:
         sender.send(email)
     except Exception as exc:  # one message's failure, whatever it is, stays with it
@@ -122,14 +142,16 @@ def _try_one(session: Session, sender: Sender, email: OutboxEmail, clock: Clock,
     log.info("mail.sent", message_id=email.message_id, attempts=email.attempts)
 
 
-def _count_attempt(session: Session, email: OutboxEmail, now: datetime,
+def _count_attempt(session: Session, claimed: Claimed, now: datetime,
                    policy: OutboxPolicy) -> bool:
     """Count the attempt about to be made, committed before it is made, so a crash while
-    sending still counts. False when the message is no longer pending (another sender
-    finished it after this one's lease ran out)."""
+    sending still counts. False when the message is no longer this sender's: another one
+    claimed it after this one's lease ran out (its lease stamp is not the one this sender
+    set), or finished it."""
     with UnitOfWork(session):
-        row = session.get(OutboxEmail, email.id, with_for_update=True, populate_existing=True)
-        if row is None or row.status != PENDING:
+        row = session.get(OutboxEmail, claimed.email.id, with_for_update=True,
+                          populate_existing=True)
+        if row is None or row.status != PENDING or row.lease_until != claimed.lease:
             return False
         row.attempts += 1
         row.lease_until = now + policy.lease  # a slow batch does not lose its later messages

@@ -11,7 +11,8 @@ from infra.config import Settings
 from infra.runtime import Runtime
 from notifications.mailer import SmtpSender
 from notifications.models import OutboxEmail
-from notifications.runner import run_reminders
+from notifications.outbox import Claimed, DeliveryReport, claim, send_claimed
+from notifications.runner import policy, run_reminders
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
 from tests.notifications.conftest import SmtpServer, at
@@ -57,6 +58,40 @@ def test_a_crash_after_sending_leads_to_one_resend_after_the_lease(
     assert len(ids) == 3
     assert sorted(set(ids)) == sorted(resent)  # nothing lost, the crashed one sent twice
     assert run_reminders(runtime).delivery.sent == []
+
+
+class LeaseRunsOutDuringFirstSend:
+    """Sends the first message so slowly that the lease on the batch runs out, and another
+    sender claims what is left meanwhile: the other's batch is kept in ``taken``."""
+
+    def __init__(self, runtime: Runtime, clock: FakeClock) -> None:
+        self.inner = SmtpSender.from_settings(runtime.settings)
+        self.runtime, self.clock = runtime, clock
+        self.taken: list[Claimed] = []
+
+    def send(self, email: OutboxEmail) -> None:
+        self.inner.send(email)
+        if not self.taken:
+            self.clock.advance(minutes=6)
+            with self.runtime.sessions() as other:
+                self.taken = claim(other, self.clock(), policy(self.runtime))
+
+
+def test_a_sender_whose_lease_ran_out_leaves_the_rest_to_the_sender_that_claimed_it(
+    api: Api, runtime: Runtime, clock: FakeClock, smtp: SmtpServer
+) -> None:
+    due_soon_for_both_officers(api, clock)
+    slow = LeaseRunsOutDuringFirstSend(runtime, clock)
+    assert len(run_reminders(runtime, slow).delivery.sent) == 1
+    # The other sender holds both: the first was still being sent when the lease ran out.
+    assert len(slow.taken) == 2
+
+    report = DeliveryReport()
+    with runtime.sessions() as other:
+        send_claimed(other, slow.inner, slow.taken, clock, policy(runtime), report)
+    assert len(report.sent) == 1  # the second; the first was finished meanwhile
+    ids = smtp.mailbox.message_ids()
+    assert len(ids) == len(set(ids)) == 2  # each message once: the slow one did not double it
 
 
 @pytest.fixture
