@@ -33,8 +33,8 @@ pytest: $(VENV)/.dev-installed
 
 test: lint typecheck pytest
 
-# Benchmarks (never part of `make test`): SCALE=10k|100k|1m; PostgreSQL too when
-# BERKAS_BENCH_POSTGRES_URL is set.
+# Benchmarks (never part of `make test`): SCALE=10k|100k|1m; PostgreSQL too (at 100k at most)
+# when BERKAS_BENCH_POSTGRES_URL is set. Needs wrk (found on PATH, or apt-get installed as root).
 SCALE ?= 100k
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.run --scale $(SCALE)

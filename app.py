@@ -6,6 +6,7 @@ are entrypoints over the same service layer.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sys
@@ -125,27 +126,96 @@ def migrate() -> None:
     typer.echo("Migrasi selesai." + (f" {sealed} kepala rantai audit disegel." if sealed else ""))
 
 
+def worker_app() -> FastAPI:
+    """The app of one process of ``berkas serve --workers N``, built from the environment:
+    uvicorn imports it by name in each worker it starts. The scheduler runs apart."""
+    app = create_app(Settings())
+    _freeze_start_up_objects()
+    return app
+
+
+def _freeze_start_up_objects() -> None:
+    """Keep what start-up made (modules, routes, workflows: alive for the whole process) out
+    of the garbage collector's full passes, which otherwise walk it again and again (the
+    sweep spent a tenth of its time there; ``make bench``). For server processes only: a
+    test building many apps would keep their garbage."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Alamat (default BERKAS_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default BERKAS_PORT)")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16,
+                                         help="Proses server (lebih dari 1: PostgreSQL)")] = 1,
 ) -> None:
-    """Serve Berkas over HTTP."""
+    """Serve Berkas over HTTP, in one process or, on PostgreSQL, in ``--workers`` processes
+    (the reminder scheduler then runs once, in a process of its own, not in each of them)."""
     import uvicorn
 
     settings = _settings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        typer.echo("--workers lebih dari 1 hanya untuk PostgreSQL: SQLite menerima satu "
+                   "penulis sekaligus, dan proses-proses itu hanya akan saling menunggu.", err=True)
+        raise typer.Exit(2)
     typer.echo(f"Berkas mendengarkan di http://{settings.host}:{settings.port} "
-               f"(API /api, dokumentasi /docs)")
+               f"(API /api, dokumentasi /docs; {workers} proses)")
     # Behind our own reverse proxies, uvicorn takes the client and the scheme from their
     # X-Forwarded-For and X-Forwarded-Proto, by the rule cases.security.client_address also
     # applies (so applying both gives the same address). With no proxy configured, nobody's
     # forwarded headers are believed (uvicorn would otherwise trust 127.0.0.1).
     proxies = settings.trusted_proxies
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="warning", proxy_headers=bool(proxies),
-                forwarded_allow_ips=",".join(proxies) or None)
+    options = {"host": settings.host, "port": settings.port, "log_level": "warning",
+               "proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) or None}
+    if workers == 1:
+        app = create_app(settings)
+        _freeze_start_up_objects()
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        return
+    os.environ["BERKAS_SCHEDULER"] = "false"  # the workers serve; one child process schedules
+    schedule = _scheduler_process() if settings.scheduler else contextlib.nullcontext()
+    with schedule:
+        # Each worker imports Berkas before it answers uvicorn's health check; on two busy
+        # cores that takes longer than uvicorn's 5 s, which restarts it over and over.
+        uvicorn.run("app:worker_app", factory=True, workers=workers,
+                    timeout_worker_healthcheck=60, **options)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _scheduler_process() -> Iterator[None]:
+    """``berkas worker`` in a child process for as long as the block runs: a process of its
+    own, so that a long sweep never holds up the parent while it starts and watches the
+    server workers (a thread would share the parent's interpreter lock with them)."""
+    import multiprocessing
+    import signal
+
+    child = multiprocessing.get_context("spawn").Process(target=worker, name="berkas-scheduler")
+    child.start()
+    try:
+        yield
+    finally:
+        if child.pid is not None and child.is_alive():
+            os.kill(child.pid, signal.SIGINT)  # as Ctrl+C: the scheduler shuts down cleanly
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+
+
+async def _schedule(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Run the reminder sweep and the morning digest until ``stop`` is set."""
+    from notifications.scheduler import build_scheduler
+
+    scheduler = build_scheduler(runtime)
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=True)
 
 
 @cli.command()
@@ -310,21 +380,14 @@ def reminders_run() -> None:
 @cli.command()
 def worker() -> None:
     """Run only the scheduler (reminder sweep and morning digest), without serving HTTP."""
-    import asyncio
-
-    from notifications.scheduler import build_scheduler
 
     async def _run(runtime: Runtime) -> None:
-        scheduler = build_scheduler(runtime)
-        scheduler.start()
         typer.echo(f"Penjadwal berjalan (sapuan tiap {runtime.settings.sweep_seconds} detik). "
                    "Ctrl+C untuk berhenti.")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            scheduler.shutdown(wait=True)
+        await _schedule(runtime, asyncio.Event())
 
     with contextlib.suppress(KeyboardInterrupt), _runtime() as runtime:
+        _freeze_start_up_objects()
         asyncio.run(_run(runtime))
 
 

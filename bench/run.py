@@ -1,5 +1,5 @@
-"""``make bench``: load N cases, run every measure, print each figure beside its ceiling or
-target, and write ``bench/results/latest.json``.
+"""``make bench``: load N cases, run every measure, print each figure beside the issue's
+"today", its ceiling and its target, and write ``bench/results/latest.json``.
 
 SQLite always; PostgreSQL too when ``BERKAS_BENCH_POSTGRES_URL`` names a server. The databases
 live under ``bench/.work/`` (ignored by git), one copy per measure so that none disturbs another.
@@ -14,15 +14,16 @@ import platform
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import measures
+from bench.figures import Figure
 from bench.generate import generate
-from bench.measures import Figure
-from bench.report import cells
+from bench.http_measures import http_figures, workers_figure
+from bench.report import table
+from bench.wrk import ensure_wrk
 from infra.config import Settings
 from infra.logs import configure_logging
 
@@ -68,38 +69,40 @@ class Databases:
             (WORK / f"{self.scale}-{name}.db{suffix}").unlink(missing_ok=True)
 
 
-def bench(backend: str, scale: str, postgres_url: str, http_count: int) -> dict[str, Any]:
+def bench(backend: str, scale: str, postgres_url: str, seconds: int, tool: str
+          ) -> dict[str, Any]:
     WORK.mkdir(exist_ok=True)
     dbs = Databases(backend, scale, postgres_url)
     print(f"[{backend}] memuat {SCALES[scale]:,} berkas …", flush=True)
     summary = generate(dbs.fresh("main"), SCALES[scale])
     print(f"[{backend}] dimuat dalam {summary['seconds']} s: {summary}", flush=True)
-    copies = {name: dbs.copy("main", name) for name in ("http", "bare", "service")}
-    figures: list[Figure] = [Figure("load: cases per second",
+    copies = {name: dbs.copy("main", name) for name in ("http", "ceiling")}
+    figures: list[Figure] = [Figure("load", "load: cases per second",
                                     round(summary["cases"] / summary["seconds"]), "/s")]
-    steps: tuple[tuple[str, Callable[[], list[Figure]]], ...] = (
+    loads: dict[str, Any] = {}
+
+    def http() -> list[Figure]:
+        found, runs = http_figures(copies["http"], copies["ceiling"], tool, WORK, seconds)
+        loads.update(runs)
+        return found
+
+    def workers() -> list[Figure]:
+        single = next(f.value for f in figures if f.key == "transitions")
+        return workers_figure(copies["http"], tool, WORK, seconds, single)
+
+    steps: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("case list queries", lambda: measures.list_queries(dbs.url("main"))),
         ("audit verify", lambda: measures.audit_rate(dbs.url("main"))),
-        ("HTTP transitions", lambda: measures.http_transitions(
-            copies["http"], copies["bare"], WORK, http_count)[0]),
-        ("service-layer transitions", lambda: measures.service_transitions(copies["service"])),
-        ("reminder sweep", lambda: measures.reminder_sweep(dbs.url("main"))),
-    )
+        ("HTTP transitions and reads, Berkas and the ceiling (wrk)", http),
+    ]
+    if backend == "postgres":
+        steps.append(("berkas serve --workers 2", workers))
+    steps.append(("reminder sweep", lambda: measures.reminder_sweep(dbs.url("main"))))
     for label, step in steps:
         print(f"[{backend}] {label} …", flush=True)
         figures += step()
-    return {"backend": backend, "scale": scale, "data": summary,
-            "figures": [{**asdict(f), "ratio": f.ratio} for f in figures]}
-
-
-def table(result: dict[str, Any]) -> str:
-    lines = [f"\n== {result['backend']}, {result['scale']} berkas ==",
-             f"{'measure':<58} {'value':>12} {'ceiling':>10} {'ratio':>6}  target"]
-    for f in result["figures"]:
-        ceiling, ratio, target = cells(f)
-        lines.append(f"{f['name']:<58} {f['value']:>10g} {f['unit']:<4} {ceiling:>8} "
-                     f"{ratio:>6}  {target}")
-    return "\n".join(lines)
+    return {"backend": backend, "scale": scale, "data": summary, "wrk": loads,
+            "figures": [f.as_json() for f in figures]}
 
 
 def machine() -> dict[str, Any]:
@@ -111,14 +114,18 @@ def machine() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="100k")
-    parser.add_argument("--http-count", type=int, default=3000)
+    parser.add_argument("--seconds", type=int, default=10,
+                        help="length of each wrk run of transitions (reads: half)")
     args = parser.parse_args()
     started = time.perf_counter()
     configure_logging(Settings(env="test", secret_key="x" * 32, log_level="WARNING"))
+    tool = ensure_wrk()
     postgres_url = os.environ.get("BERKAS_BENCH_POSTGRES_URL", "")
-    runs = [bench("sqlite", args.scale, "", args.http_count)]
+    runs = [bench("sqlite", args.scale, "", args.seconds, tool)]
     if postgres_url:
-        runs.append(bench("postgres", args.scale, postgres_url, args.http_count))
+        # PostgreSQL at 100k at most: at 1M its load alone would take most of an hour.
+        scale = "10k" if args.scale == "10k" else "100k"
+        runs.append(bench("postgres", scale, postgres_url, args.seconds, tool))
     for run in runs:
         print(table(run))
     RESULTS.mkdir(exist_ok=True)

@@ -31,7 +31,7 @@ from cases.services.facts import best_statuses, case_flags
 from cases.services.transitions import available_transitions
 from cases.services.users import Names
 from infra.context import Ctx
-from workflows import DocumentStatus, Evaluation, FieldSpec, Reason, get_definition
+from workflows import DocumentStatus, FieldSpec, Reason, get_definition
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +205,7 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
         registered_by=registered_by, reviewed_by=reviewed_by, approved_by=approved_by,
         terminal=get_definition(case.workflow).state(case.state).terminal,
         flags=tuple(case_flags(ctx.session, case)), documents=documents, best=best,
-        transitions=_transitions(case, available_transitions(ctx, case, best)),
+        transitions=transition_views(ctx, case, best),
     )
 
 
@@ -221,7 +221,12 @@ def _recorded(case: Case) -> dict[str, Any]:
     }
 
 
-def _transitions(case: Case, evaluations: Sequence[Evaluation]) -> tuple[TransitionView, ...]:
+def transition_views(ctx: Ctx, case: Case,
+                     documents: Mapping[str, DocumentStatus] | None = None
+                     ) -> tuple[TransitionView, ...]:
+    """Every transition of the case's workflow for the caller, labelled, with why it is
+    blocked (``documents``: the best statuses, when already read)."""
+    evaluations = available_transitions(ctx, case, documents)
     definition = get_definition(case.workflow)
     views = []
     for evaluation in evaluations:

@@ -14,8 +14,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _HASHER = PasswordHasher()
 ALGORITHM = "HS256"
 # Verified against when the username is unknown, so a wrong username costs as much as a
-# wrong password and response times do not reveal which usernames exist.
-_DUMMY_HASH = _HASHER.hash("berkas-no-such-user")
+# wrong password and response times do not reveal which usernames exist. A constant made
+# with the hasher's parameters (a test holds them equal): hashing it at import cost every
+# process argon2's 64 MiB at start, for nothing.
+DUMMY_HASH = ("$argon2id$v=19$m=65536,t=3,p=4$bKDO9JCY4CUnGyhLaUza8g$"
+              "Y79k1O7EznLoNcH0hPspmUfuAxXYKVrKBF/GcV5vokU")
 
 Networks = Sequence[IPv4Network | IPv6Network]
 
@@ -29,13 +32,18 @@ class InvalidToken(Exception):
         self.message, self.code = message, code
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """Was ``password_hash`` made with other parameters than the hasher's own?"""
+    return _HASHER.check_needs_rehash(password_hash)
+
+
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _HASHER.verify(password_hash or DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

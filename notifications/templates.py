@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from cases.events import CaseEvent, OpenedDeadline
 from cases.models import Case, Deadline, Warrant
+from cases.services.reminders import DueDeadline
 from workflows import Role, get_definition
 from workflows.acting import POSITION_TITLES, capacity
 from workflows.dates import format_date, format_datetime
@@ -36,10 +38,6 @@ def one_line(value: str) -> str:
     return " ".join(part for line in value.splitlines() if (part := line.strip()))
 
 
-def case_link(base_url: str, case: Case) -> str:
-    return _link(base_url, case.id)
-
-
 def _link(base_url: str, case_id: int | None) -> str:
     return f"{base_url.rstrip('/')}/cases/{case_id}"
 
@@ -51,12 +49,6 @@ def _case_line(case: Case) -> str:
 def _line(workflow: str, state: str, reference: str, applicant_name: str, title: str) -> str:
     label = get_definition(workflow).state(state).label
     return f"{reference} — {applicant_name} ({title}), status {label}"
-
-
-def action(case: Case, deadline: Deadline) -> str:
-    """What the holders of ``deadline`` must do: its state's ``action`` in the case's
-    workflow (docs/domain.md, Deadlines)."""
-    return _action(case.workflow, deadline.state)
 
 
 def _action(workflow: str, state: str) -> str:
@@ -76,20 +68,47 @@ def _render(title: str, lines: Sequence[str], link: str, label: str = "Buka berk
     return Message(title, text, html)
 
 
-def reminder(kind: ReminderKind, case: Case, deadline: Deadline, tz: ZoneInfo, base_url: str,
-             late_role: str = "") -> Message:
-    """A reminder (or an escalation) about one deadline of one case."""
-    title = f"{REMINDER_LABELS[kind]}: {case.reference} — {case.applicant_name}"
-    due = format_date(deadline.due_date)
-    lines = [
-        _case_line(case),
-        f"Tindakan: {action(case, deadline)}.",
-        f"Tenggat: {due} (batas akhir {format_datetime(deadline.due_at, tz)}).",
-    ]
-    if kind is ReminderKind.ESCALATION:
-        lines.insert(0, f"Berkas ini sudah lewat tenggat dan belum ditindaklanjuti oleh "
-                        f"pemegang peran {late_role}. Mohon ditindaklanjuti.")
-    return _render(title, lines, case_link(base_url, case))
+class ReminderWords:
+    """The words of the sweep's reminders (and escalations), one per deadline row.
+
+    A sweep writes thousands of these a batch, and what repeats across them (a state's label
+    and action, a due date and time in words) is worked out once per sweep, here: not for
+    the life of the process, as a workflow may be registered anew in the meantime."""
+
+    def __init__(self, tz: ZoneInfo, base_url: str) -> None:
+        self._tz = tz
+        self._base_url = base_url
+        self._states: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._dues: dict[tuple[date, datetime], str] = {}
+
+    def message(self, kind: ReminderKind, due: DueDeadline) -> Message:
+        title = f"{REMINDER_LABELS[kind]}: {due.reference} — {due.applicant_name}"
+        label, todo = self._words(due.workflow, due.case_state, due.state)
+        lines = [
+            f"{due.reference} — {due.applicant_name} ({due.title}), status {label}",
+            f"Tindakan: {todo}.",
+            f"Tenggat: {self._due(due.due_date, due.due_at)}.",
+        ]
+        if kind is ReminderKind.ESCALATION:
+            lines.insert(0, f"Berkas ini sudah lewat tenggat dan belum ditindaklanjuti oleh "
+                            f"pemegang peran {due.role}. Mohon ditindaklanjuti.")
+        return _render(title, lines, _link(self._base_url, due.case_id))
+
+    def _words(self, workflow: str, case_state: str, deadline_state: str) -> tuple[str, str]:
+        """The label of the case's state and the action its deadline asks for."""
+        key = (workflow, case_state, deadline_state)
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = (get_definition(workflow).state(case_state).label,
+                                         _action(workflow, deadline_state))
+        return found
+
+    def _due(self, day: date, moment: datetime) -> str:
+        found = self._dues.get((day, moment))
+        if found is None:
+            found = self._dues[(day, moment)] = (
+                f"{format_date(day)} (batas akhir {format_datetime(moment, self._tz)})")
+        return found
 
 
 def new_task(event: CaseEvent, deadline: OpenedDeadline, base_url: str) -> Message:

@@ -49,8 +49,9 @@ class ThreadServer:
 class ServerProcess:
     """``berkas serve`` (or ``berkas worker``) in a process of its own, as in production."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.port, self.log = port, log
+    def __init__(self, env: dict[str, str], port: int, log: Path,
+                 args: tuple[str, ...] = ()) -> None:
+        self.port, self.log, self.args = port, log, args
         self.url = f"http://127.0.0.1:{port}"
         self.env = {**os.environ, **env, "BERKAS_PORT": str(port)}
         self.process: subprocess.Popen[bytes] | None = None
@@ -58,7 +59,7 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve"], cwd=ROOT, env=self.env,
+                [sys.executable, "-m", "app", "serve", *self.args], cwd=ROOT, env=self.env,
                 stdout=out, stderr=subprocess.STDOUT)
         self.wait_ready()
         return self

@@ -3,14 +3,15 @@ model, ``cases.views``, has read everything a case's response shows)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cases.api import schemas
 from cases.http.params import ReasonOut
-from cases.models import AuditEntry, Document, Party
+from cases.models import AuditEntry, Case, Document, Party
 from cases.services.users import Names
-from cases.views import CaseRow, CaseView, PaymentView
-from workflows import FieldSpec, Reason, WorkflowDefinition
+from cases.views import CaseRow, CaseView, PaymentView, TransitionView
+from workflows import FieldSpec, Reason, WorkflowDefinition, get_definition
 
 
 def _username(names: Names | None) -> str | None:
@@ -57,12 +58,22 @@ def detail(view: CaseView) -> schemas.CaseDetail:
         registered_by=_username(view.registered_by),
         reviewed_by=_username(view.reviewed_by), approved_by=_username(view.approved_by),
         flags=_reasons(view.flags), documents=[document(d) for d in view.documents],
-        available_transitions=[
-            schemas.AvailableTransition(trigger=t.trigger, label=t.label, allowed=t.allowed,
-                                        reasons=_reasons(t.reasons))
-            for t in view.transitions
-        ],
+        available_transitions=moves(view.transitions),
     )
+
+
+def moves(views: Sequence[TransitionView]) -> list[schemas.AvailableTransition]:
+    return [schemas.AvailableTransition(trigger=t.trigger, label=t.label, allowed=t.allowed,
+                                        reasons=_reasons(t.reasons))
+            for t in views]
+
+
+def transitioned(case: Case, views: Sequence[TransitionView]) -> schemas.TransitionResult:
+    assert case.id is not None
+    return schemas.TransitionResult(
+        id=case.id, reference=case.reference, workflow=case.workflow, state=case.state,
+        state_label=get_definition(case.workflow).state(case.state).label,
+        version=case.version, updated_at=case.updated_at, available_transitions=moves(views))
 
 
 def party(row: Party) -> schemas.PartyRef:

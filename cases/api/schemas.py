@@ -213,6 +213,21 @@ class AvailableTransition(BaseModel):
     reasons: list[ReasonOut]
 
 
+class TransitionResult(BaseModel):
+    """What a transition answers by default: where the case now stands, its new version (for
+    the next form) and what the caller may do next, with why not. The whole case is one
+    ``GET /api/cases/{id}`` away, or in this answer with ``?view=full``."""
+
+    id: int
+    reference: str
+    workflow: str
+    state: str
+    state_label: str
+    version: int
+    updated_at: datetime
+    available_transitions: list[AvailableTransition]
+
+
 class PartyRef(BaseModel):
     id: int
     kind: str

@@ -141,10 +141,13 @@ class Api:
         return response.json()
 
     def fire(self, who: str, case_id: int, trigger: str, comment: str = "",
-             data: dict[str, Any] | None = None, version: int | None = None) -> httpx.Response:
+             data: dict[str, Any] | None = None, version: int | None = None,
+             full: bool = False) -> httpx.Response:
+        """Fire ``trigger``; ``full``: answer with the whole case, not the lean result."""
         if version is None:
             version = self.case(who, case_id)["version"]
         return self.post(who, f"/api/cases/{case_id}/transitions/{trigger}",
+                         params={"view": "full"} if full else None,
                          json={"version": version, "comment": comment, "data": data or {}})
 
     def audit_check(self, who: str = "admin") -> dict[str, Any]:

@@ -59,7 +59,7 @@ def test_a_grant_approved_without_nphd_records_it_with_the_payment(
     early = api.fire("dewi", case_id, "pay", data={**DISBURSEMENT, **NPHD,
                                                    "nphd_date": "2026-03-14"})
     assert reasons_of(early.json()) == ["sp2d_before_nphd"]
-    paid = api.fire("dewi", case_id, "pay", data={**DISBURSEMENT, **NPHD})
+    paid = api.fire("dewi", case_id, "pay", data={**DISBURSEMENT, **NPHD}, full=True)
     assert paid.status_code == 200, paid.text
     assert (paid.json()["nphd_number"], paid.json()["nphd_date"]) == (
         NPHD["nphd_number"], NPHD["nphd_date"])
@@ -72,7 +72,7 @@ def test_a_refund_after_the_fiscal_year_is_not_credited_back_to_its_pagu(api: Ap
     api.upload_valid("rina", case_id, ("lpj", "pernyataan_penggunaan", "sts"))
     late = {"spent_amount": 120_000_000, "refund_amount": 5_000_000,
             "refund_date": "2027-01-05"}
-    reported = api.fire("rina", case_id, "report", data=late)
+    reported = api.fire("rina", case_id, "report", data=late, full=True)
     assert reported.status_code == 200, reported.text
     assert (reported.json()["refunded_amount"], reported.json()["refund_date"]) == (
         5_000_000, "2027-01-05")

@@ -39,7 +39,7 @@ def test_radio_and_tv_need_their_broadcast_licence(api: Api) -> None:
 def test_a_verified_report_of_the_site_visit_stands_for_the_note(api: Api) -> None:
     case_id = reviewed(api)
     api.upload_valid("rina", case_id, ("ba_verifikasi_faktual",))
-    assert api.fire("fajar", case_id, "review").json()["tier"] == "A"
+    assert api.fire("fajar", case_id, "review", full=True).json()["tier"] == "A"
 
 
 @pytest.mark.parametrize(("status", "amount", "tier"), [
@@ -48,7 +48,8 @@ def test_the_category_follows_the_dewan_pers_status(
     api: Api, status: str, amount: int, tier: str
 ) -> None:
     case_id = reviewed(api, amount=amount, dewan_pers_status=status)
-    assert api.fire("fajar", case_id, "review", data=SITE_VISIT).json()["tier"] == tier
+    assert api.fire("fajar", case_id, "review", data=SITE_VISIT,
+                    full=True).json()["tier"] == tier
 
 
 def test_a_proposal_above_the_categorys_ceiling_is_refused_at_review(api: Api) -> None:
@@ -77,7 +78,7 @@ def perbup_api(settings: Settings, clock: FakeClock, people: People) -> Iterator
 
 def test_the_settings_set_the_ceilings_and_may_admit_unregistered_media(perbup_api: Api) -> None:
     case_id = reviewed(perbup_api, amount=20_000_000, dewan_pers_status="none")
-    done = perbup_api.fire("fajar", case_id, "review", data=SITE_VISIT)
+    done = perbup_api.fire("fajar", case_id, "review", data=SITE_VISIT, full=True)
     assert done.status_code == 200, done.text
     assert done.json()["tier"] == "C"
 
@@ -108,7 +109,7 @@ def test_ppn_is_withheld_only_from_a_pkp(api: Api) -> None:
     api.upload_valid("rina", pkp_case, ("spk",))
     bast, tayang = api.upload_valid("rina", pkp_case, ("bast", "bukti_tayang"))
     paid = api.fire("dewi", pkp_case, "record_payment", data=with_ppn | {
-        "bast_document_id": bast, "publication_document_id": tayang})
+        "bast_document_id": bast, "publication_document_id": tayang}, full=True)
     assert paid.status_code == 200, paid.text
     assert paid.json()["payments"][0]["ppn"] == 2_200_000
 
@@ -147,7 +148,8 @@ def test_the_last_termin_may_be_nothing_more_with_a_reason(api: Api) -> None:
     both = api.fire("dewi", case_id, "pay", data={
         **termin(bast, tayang, 1_000_000, n=2), "closing_reason": "sisa tidak ditagih"})
     assert reasons_of(both.json())[0] == "payment_and_closing"
-    closed = api.fire("dewi", case_id, "pay", data={"closing_reason": "sisa tidak ditagih"})
+    closed = api.fire("dewi", case_id, "pay", data={"closing_reason": "sisa tidak ditagih"},
+                      full=True)
     assert closed.status_code == 200, closed.text
     assert (closed.json()["state"], closed.json()["paid_amount"]) == ("paid", 30_000_000)
     assert len(closed.json()["payments"]) == 1

@@ -61,7 +61,8 @@ def _review_and_approve_media(api: Api, case_id: int) -> None:
     assert unseen.status_code == 422
     assert reasons_of(unseen.json()) == ["missing_factual_verification"]
     assert unseen.json()["detail"]["reasons"][0]["basis"].startswith("Peraturan Dewan Pers")
-    reviewed = api.fire("fajar", case_id, "review", comment="lengkap", data=SITE_VISIT)
+    reviewed = api.fire("fajar", case_id, "review", comment="lengkap", data=SITE_VISIT,
+                        full=True)
     assert reviewed.status_code == 200, reviewed.text
     assert (reviewed.json()["state_label"], reviewed.json()["tier"]) == ("Terverifikasi", "A")
 
@@ -70,7 +71,7 @@ def _review_and_approve_media(api: Api, case_id: int) -> None:
     assert no_spk.status_code == 422
     assert set(reasons_of(no_spk.json())) == {"missing_field"}
     approved = api.fire("ahmad", case_id, "approve",
-                        data={**SPK, "approved_amount": 45_000_000})
+                        data={**SPK, "approved_amount": 45_000_000}, full=True)
     assert approved.status_code == 200, approved.text
     assert approved.json()["state_label"] == "Disetujui Kadis"
     assert approved.json()["data"]["spk_number"] == SPK["spk_number"]
@@ -83,7 +84,8 @@ def _pay_media_in_three_termins(api: Api, case_id: int) -> None:
                           data=termin(bast1, tayang1, 20_000_000))
     assert reasons_of(no_spk_doc.json()) == ["missing_document"]
     api.upload_valid("rina", case_id, ("spk",))
-    first = api.fire("dewi", case_id, "record_payment", data=termin(bast1, tayang1, 20_000_000))
+    first = api.fire("dewi", case_id, "record_payment", data=termin(bast1, tayang1, 20_000_000),
+                     full=True)
     assert first.status_code == 200, first.text
     assert first.json()["state"] == "approved"
     assert first.json()["paid_amount"] == 20_000_000
@@ -99,7 +101,7 @@ def _pay_media_in_three_termins(api: Api, case_id: int) -> None:
     assert reasons_of(again.json()) == ["document_already_paid", "document_already_paid"]
     bast2, tayang2 = api.upload_valid("rina", case_id, ("bast", "bukti_tayang"))
     second = api.fire("dewi", case_id, "record_payment",
-                      data=termin(bast2, tayang2, 20_000_000, n=2))
+                      data=termin(bast2, tayang2, 20_000_000, n=2), full=True)
     assert second.status_code == 200, second.text
     assert [p["seq"] for p in second.json()["payments"]] == [1, 2]
 
@@ -107,7 +109,8 @@ def _pay_media_in_three_termins(api: Api, case_id: int) -> None:
     bast3, tayang3 = api.upload_valid("rina", case_id, ("bast", "bukti_tayang"))
     over = api.fire("dewi", case_id, "pay", data=termin(bast3, tayang3, 6_000_000, n=3))
     assert reasons_of(over.json()) == ["over_contract"]
-    final = api.fire("dewi", case_id, "pay", data=termin(bast3, tayang3, 5_000_000, n=3))
+    final = api.fire("dewi", case_id, "pay", data=termin(bast3, tayang3, 5_000_000, n=3),
+                     full=True)
     assert final.status_code == 200, final.text
     assert (final.json()["state_label"], final.json()["paid_amount"]) == ("Dibayar", 45_000_000)
     assert final.json()["payments"][-1]["final"] is True
@@ -150,7 +153,7 @@ def _approve_and_disburse_grant(api: Api, case_id: int) -> None:
     assert reasons_of(tms.json()) == ["invalid_document"]
     assert "TMS" in tms.json()["detail"]["reasons"][0]["message"]
     api.check("rina", case_id, nphd, valid=True)
-    approved = api.fire("ahmad", case_id, "approve", data=NPHD)
+    approved = api.fire("ahmad", case_id, "approve", data=NPHD, full=True)
     assert approved.status_code == 200, approved.text
     assert approved.json()["approved_amount"] == 125_000_000
     assert approved.json()["nphd_date"] == NPHD["nphd_date"]
@@ -167,7 +170,7 @@ def _approve_and_disburse_grant(api: Api, case_id: int) -> None:
     assert reasons_of(early.json()) == ["sp2d_before_nphd"]
     more = api.fire("dewi", case_id, "pay", data={**disbursement, "gross": 130_000_000})
     assert reasons_of(more.json()) == ["over_approved"]
-    paid = api.fire("dewi", case_id, "pay", data=disbursement)
+    paid = api.fire("dewi", case_id, "pay", data=disbursement, full=True)
     assert paid.status_code == 200, paid.text
     assert (paid.json()["state_label"], paid.json()["paid_amount"]) == ("Dicairkan", 125_000_000)
     assert paid.json()["payments"][0]["sp2d_number"] == "SP2D/099/LS/2026"
@@ -185,7 +188,7 @@ def _close_grant_with_refund(api: Api, case_id: int) -> None:
     invalid_sts = api.fire("rina", case_id, "report", data=refund)
     assert reasons_of(invalid_sts.json()) == ["invalid_document"]
     api.check("rina", case_id, sts, valid=True)
-    reported = api.fire("rina", case_id, "report", data=refund)
+    reported = api.fire("rina", case_id, "report", data=refund, full=True)
     assert reported.status_code == 200, reported.text
     assert (reported.json()["state_label"], reported.json()["refunded_amount"]) == (
         "LPJ diterima", 5_000_000)
@@ -242,8 +245,8 @@ def test_approval_is_bounded_by_the_remaining_budget(api: Api) -> None:
     api.set_budget("media_verification", 100_000_000)
     above = api.fire("ahmad", case_id, "approve", data={**SPK, "approved_amount": 41_000_000})
     assert reasons_of(above.json()) == ["over_recommended"]
-    assert api.fire("ahmad", case_id, "approve", data={**SPK, "approved_amount": 30_000_000}
-                    ).json()["approved_amount"] == 30_000_000
+    assert api.fire("ahmad", case_id, "approve", data={**SPK, "approved_amount": 30_000_000},
+                    full=True).json()["approved_amount"] == 30_000_000
 
 
 def test_grant_approval_is_refused_while_the_partys_earlier_lpj_is_overdue(api: Api) -> None:

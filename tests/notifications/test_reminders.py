@@ -131,7 +131,7 @@ def test_a_late_kadis_is_escalated_to_the_kabid(
     api.set_budget("media_verification", 600_000_000)
     case_id = api.create_media("rina")["id"]
     api.upload_valid("rina", case_id, MEDIA_REVIEW_DOCS)
-    reviewed = api.fire("fajar", case_id, "review", data=SITE_VISIT).json()
+    reviewed = api.fire("fajar", case_id, "review", data=SITE_VISIT, full=True).json()
     # 3 working days after Tuesday 10 February: 11, 12, 13 → due Friday 13.
     assert reviewed["deadline"]["role"] == "kadis"
     assert reviewed["deadline"]["due_date"] == "2026-02-13"
@@ -151,11 +151,12 @@ def test_leaving_a_state_closes_its_deadline_and_its_reminders_stop(
 ) -> None:
     clock.now = at(TUESDAY_10_FEB)
     case_id = api.create_media("rina")["id"]
-    returned = api.fire("fajar", case_id, "return_for_revision", comment="NIB belum sesuai")
+    returned = api.fire("fajar", case_id, "return_for_revision", comment="NIB belum sesuai",
+                        full=True)
     assert returned.json()["deadline"]["state"] == "returned"
     assert returned.json()["deadline"]["due_date"] == "2026-02-26"  # 10 working days
     assert walk(runtime, clock, TUESDAY_10_FEB, date(2026, 2, 24)) == {}
-    withdrawn = api.fire("siti", case_id, "withdraw", comment="mengundurkan diri")
+    withdrawn = api.fire("siti", case_id, "withdraw", comment="mengundurkan diri", full=True)
     assert withdrawn.json()["deadline"] is None
     assert walk(runtime, clock, date(2026, 2, 25), date(2026, 3, 6)) == {}
 

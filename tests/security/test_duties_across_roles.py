@@ -58,7 +58,7 @@ def test_an_account_that_approved_a_case_may_not_record_its_payment_as_treasurer
     people.add("multi", "kadis", "treasurer")
     case_id = reviewed_case(api, workflow)
     approved = api.fire("multi", case_id, "approve", comment="setuju",
-                        data=APPROVAL[workflow])
+                        data=APPROVAL[workflow], full=True)
     assert approved.status_code == 200, approved.text
     assert approved.json()["approved_by"] == "multi"
 
