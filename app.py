@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Annotated
 
@@ -190,20 +193,47 @@ def serve(
 def _scheduler_process() -> Iterator[None]:
     """``berkas worker`` in a child process for as long as the block runs: a process of its
     own, so that a long sweep never holds up the parent while it starts and watches the
-    server workers (a thread would share the parent's interpreter lock with them)."""
+    server workers (a thread would share the parent's interpreter lock with them). A child
+    that dies is started again, after a pause, so that reminders never stop unseen."""
     import multiprocessing
-    import signal
+    import threading
 
-    child = multiprocessing.get_context("spawn").Process(target=worker, name="berkas-scheduler")
-    child.start()
+    stopping = threading.Event()
+    children = [_start_scheduler(multiprocessing.get_context("spawn"))]
+
+    def _watch() -> None:
+        while not stopping.is_set():
+            child = children[-1]
+            child.join(timeout=1.0)  # a wait on the child, not a nap: returns when it ends
+            if child.is_alive() or stopping.is_set():
+                continue
+            log.error("scheduler.exited", exitcode=child.exitcode)
+            if not stopping.wait(5.0):  # a child that cannot start is not restarted in a loop
+                children.append(_start_scheduler(multiprocessing.get_context("spawn")))
+
+    watcher = threading.Thread(target=_watch, name="berkas-scheduler-watch", daemon=True)
+    watcher.start()
     try:
         yield
     finally:
-        if child.pid is not None and child.is_alive():
-            os.kill(child.pid, signal.SIGINT)  # as Ctrl+C: the scheduler shuts down cleanly
-        child.join(timeout=30)
-        if child.is_alive():
-            child.kill()
+        stopping.set()
+        watcher.join(timeout=10)
+        _stop_scheduler(children[-1])
+
+
+def _start_scheduler(context: SpawnContext) -> BaseProcess:
+    child: BaseProcess = context.Process(target=worker, name="berkas-scheduler")
+    child.start()
+    return child
+
+
+def _stop_scheduler(child: BaseProcess) -> None:
+    """SIGTERM, as a service manager would send: the scheduler shuts down cleanly."""
+    if child.is_alive():
+        child.terminate()
+    child.join(timeout=30)
+    if child.is_alive():
+        child.kill()
 
 
 async def _schedule(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -384,7 +414,10 @@ def worker() -> None:
     async def _run(runtime: Runtime) -> None:
         typer.echo(f"Penjadwal berjalan (sapuan tiap {runtime.settings.sweep_seconds} detik). "
                    "Ctrl+C untuk berhenti.")
-        await _schedule(runtime, asyncio.Event())
+        stop = asyncio.Event()
+        # A service manager stops with SIGTERM: shut down as cleanly as on Ctrl+C.
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await _schedule(runtime, stop)
 
     with contextlib.suppress(KeyboardInterrupt), _runtime() as runtime:
         _freeze_start_up_objects()

@@ -42,7 +42,7 @@ def p(values: list[float], q: float) -> float:
     return round(ordered[max(0, int(len(ordered) * q) - 1)], 2)
 
 
-def list_queries(url: str, calls: int = 40) -> list[Figure]:
+def list_queries(url: str, scale: str, calls: int = 40) -> list[Figure]:
     """Four list queries people run, p95 and p50; the worst p95 is the issue's figure."""
     runtime = runtime_for(url)
     figures = []
@@ -61,8 +61,11 @@ def list_queries(url: str, calls: int = 40) -> list[Figure]:
             figures.append(Figure(f"list_p50:{name}", f"list: {name} p50", p(times, 0.50), "ms"))
     runtime.engine.dispose()
     worst = max(f.value for f in figures if f.key.startswith("list_p95"))
-    headline = Figure("list_p95", "list queries p95 (worst of four)", worst, "ms",
-                      today="1.1–13.6 ms (at 1M)", **at_most(worst, 20, "≤ 20 ms at 1M"))
+    judged = at_most(worst, 20, "≤ 20 ms at 1M")
+    if scale != "1m":  # the target holds at 1M cases: a smaller run is not judged by it
+        judged["met"] = None
+    headline = Figure("list_p95", f"list queries p95 (worst of four, at {scale})", worst, "ms",
+                      today="1.1–13.6 ms (at 1M)", **judged)
     return [headline, *figures]
 
 

@@ -91,7 +91,7 @@ def bench(backend: str, scale: str, postgres_url: str, seconds: int, tool: str
         return workers_figure(copies["http"], tool, WORK, seconds, single)
 
     steps: list[tuple[str, Callable[[], list[Figure]]]] = [
-        ("case list queries", lambda: measures.list_queries(dbs.url("main"))),
+        ("case list queries", lambda: measures.list_queries(dbs.url("main"), scale)),
         ("audit verify", lambda: measures.audit_rate(dbs.url("main"))),
         ("HTTP transitions and reads, Berkas and the ceiling (wrk)", http),
     ]

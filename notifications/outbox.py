@@ -5,7 +5,10 @@ PostgreSQL (SQLite has one writer at a time) and stamps a lease. A sender that d
 claiming leaves the lease to run out, and the rows are claimed again: at most one resend,
 carrying the same Message-ID, and never a loss. A sender whose lease ran out while it was
 busy with the rest of its batch finds, message by message, that another sender claimed it
-since, and leaves it to that one: a slow sender never doubles a message.
+since, and leaves it to that one, so a slow batch doubles no message it had not started. One
+send slower than the lease can still go out twice; its outcome is then written only if the
+message is still this sender's, except a success, which is recorded whoever holds it (the
+message did go out, and must not be tried again).
 
 Each message is tried on its own (issue 11: one message whose subject held a line break
 stopped all email). Whatever goes wrong composing or sending it is recorded on that message
@@ -123,49 +126,60 @@ def _try_one(session: Session, sender: Sender, claimed: Claimed, clock: Clock,
              policy: OutboxPolicy, report: DeliveryReport) -> None:
     """Send one message and record the outcome on it; nothing it raises reaches the run
     (an exception that is not an ``Exception``, such as the process exiting, still does)."""
-    if not _count_attempt(session, claimed, clock(), policy):
+    lease = _count_attempt(session, claimed, clock(), policy)
+    if lease is None:
         return
     email = claimed.email
     try:
         sender.send(email)
     except Exception as exc:  # one message's failure, whatever it is, stays with it
-        if _record_failure(session, email, clock(), policy, exc):
+        outcome = _record_failure(session, email, lease, clock(), policy, exc)
+        if outcome == FAILED:
             report.failed += 1
-        else:
+        elif outcome is not None:
             report.retried += 1
         return
     with UnitOfWork(session):
-        row = session.get(OutboxEmail, email.id, with_for_update=True)
+        row = session.get(OutboxEmail, email.id, with_for_update=True, populate_existing=True)
         assert row is not None
+        if row.lease_until != lease:  # another sender claimed it meanwhile: it went out
+            log.warning("mail.sent_after_lease", message_id=email.message_id)
         row.status, row.sent_at, row.lease_until = SENT, clock(), None
     report.sent.append(email.message_id)
-    log.info("mail.sent", message_id=email.message_id, attempts=email.attempts)
+    log.info("mail.sent", message_id=email.message_id, attempts=row.attempts)
 
 
 def _count_attempt(session: Session, claimed: Claimed, now: datetime,
-                   policy: OutboxPolicy) -> bool:
+                   policy: OutboxPolicy) -> datetime | None:
     """Count the attempt about to be made, committed before it is made, so a crash while
-    sending still counts. False when the message is no longer this sender's: another one
-    claimed it after this one's lease ran out (its lease stamp is not the one this sender
-    set), or finished it."""
+    sending still counts; returns the attempt's own lease stamp. None when the message is no
+    longer this sender's: another one claimed it after this one's lease ran out (its lease
+    stamp is not the one this sender set), or finished it."""
+    lease = now + policy.lease  # a slow batch does not lose its later messages
     with UnitOfWork(session):
         row = session.get(OutboxEmail, claimed.email.id, with_for_update=True,
                           populate_existing=True)
         if row is None or row.status != PENDING or row.lease_until != claimed.lease:
-            return False
+            return None
         row.attempts += 1
-        row.lease_until = now + policy.lease  # a slow batch does not lose its later messages
-    return True
+        row.lease_until = lease
+    return lease
 
 
-def _record_failure(session: Session, email: OutboxEmail, now: datetime,
-                    policy: OutboxPolicy, exc: Exception) -> bool:
-    """Store why ``email`` failed and when to try again; True when it failed for good."""
+def _record_failure(session: Session, email: OutboxEmail, lease: datetime, now: datetime,
+                    policy: OutboxPolicy, exc: Exception) -> str | None:
+    """Store why ``email`` failed and when to try again: ``FAILED`` when it failed for good,
+    ``PENDING`` when it will be retried, None when it is no longer this sender's (``lease``,
+    the attempt's stamp, is gone: another sender holds it, or sent it), whose outcome stands."""
     final = isinstance(exc, Undeliverable)
     error = str(exc) if final else f"{type(exc).__name__}: {exc}"
     with UnitOfWork(session):
-        row = session.get(OutboxEmail, email.id, with_for_update=True)
+        row = session.get(OutboxEmail, email.id, with_for_update=True, populate_existing=True)
         assert row is not None
+        if row.status != PENDING or row.lease_until != lease:
+            log.warning("mail.failed_after_lease", message_id=email.message_id,
+                        error=error[:200])
+            return None
         row.lease_until, row.last_error = None, error[:500]
         if final or row.attempts >= policy.max_attempts:
             row.status = FAILED
@@ -176,7 +190,7 @@ def _record_failure(session: Session, email: OutboxEmail, now: datetime,
     log.warning("mail.failed", message_id=email.message_id, attempts=row.attempts,
                 final=row.status == FAILED, error=error[:200],
                 exc_info=None if expected else exc)  # an unexpected one is a bug: show where
-    return row.status == FAILED
+    return row.status
 
 
 def list_outbox(session: Session, status: str | None = None, limit: int = 100

@@ -1,6 +1,6 @@
 """Two Berkas processes with their schedulers on one PostgreSQL: each of 500 due reminders is
 emailed exactly once, and killing one instance mid-delivery resends at most its leased batch.
-``berkas serve --workers 2`` runs one scheduler, in its parent, and sends each once too."""
+``berkas serve --workers 2`` runs one scheduler, in a process of its own: each once too."""
 
 from __future__ import annotations
 

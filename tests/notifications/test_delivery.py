@@ -3,6 +3,7 @@ transition."""
 
 from __future__ import annotations
 
+import smtplib
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from infra.config import Settings
 from infra.runtime import Runtime
 from notifications.mailer import SmtpSender
 from notifications.models import OutboxEmail
-from notifications.outbox import Claimed, DeliveryReport, claim, send_claimed
+from notifications.outbox import Claimed, DeliveryReport, claim, deliver, list_outbox, send_claimed
 from notifications.runner import policy, run_reminders
 from tests.api.helpers import Api
 from tests.conftest import FakeClock
@@ -92,6 +93,38 @@ def test_a_sender_whose_lease_ran_out_leaves_the_rest_to_the_sender_that_claimed
     assert len(report.sent) == 1  # the second; the first was finished meanwhile
     ids = smtp.mailbox.message_ids()
     assert len(ids) == len(set(ids)) == 2  # each message once: the slow one did not double it
+
+
+class FailsAfterTheLeaseRanOut:
+    """A first send that hangs past the lease while another sender delivers everything, then
+    fails: its failure must not undo the other's success."""
+
+    def __init__(self, runtime: Runtime, clock: FakeClock) -> None:
+        self.inner = SmtpSender.from_settings(runtime.settings)
+        self.runtime, self.clock = runtime, clock
+        self.other = DeliveryReport()
+
+    def send(self, email: OutboxEmail) -> None:
+        if not self.other.sent:
+            self.clock.advance(minutes=6)
+            with self.runtime.sessions() as other:
+                self.other = deliver(other, self.inner, self.clock, policy(self.runtime))
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        self.inner.send(email)
+
+
+def test_a_failure_after_the_lease_ran_out_leaves_the_other_senders_success_standing(
+    api: Api, runtime: Runtime, clock: FakeClock, smtp: SmtpServer
+) -> None:
+    due_soon_for_both_officers(api, clock)
+    late = FailsAfterTheLeaseRanOut(runtime, clock)
+    report = run_reminders(runtime, late).delivery
+    assert len(late.other.sent) == 2  # the other sender delivered both
+    assert (report.sent, report.retried, report.failed) == ([], 0, 0)
+    with runtime.sessions() as session:
+        assert {e.status for e in list_outbox(session)} == {"sent"}  # not retried, not failed
+    ids = smtp.mailbox.message_ids()
+    assert len(ids) == len(set(ids)) == 2
 
 
 @pytest.fixture
