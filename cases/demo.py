@@ -269,7 +269,7 @@ def _contract(story: Story, contract: Contract, company: str) -> None:
                spk_date=spk_date, approved_amount=contract.amount,
                contract_start=scene.past(contract.start),
                contract_end=scene.past(contract.end) if contract.end
-               else max(date(2026, 12, 31), scene.today + timedelta(days=30)))
+               else date(2026, 12, 31))  # the fiscal year's end: no contract runs past it
     story.hand_in("payment")  # the signed SPK
     pkp = next(p.is_pkp for p in PARTIES if p.name == company)
     for seq, termin in enumerate(contract.termins, start=1):

@@ -29,12 +29,14 @@ EXPECTED_STATES = {
 }
 
 
-@pytest.fixture(scope="module", params=["2026-11-25T09:00+08:00", "2026-02-04T09:00+08:00"],
-                ids=["late-2026", "rakor-day"])
+@pytest.fixture(scope="module", params=["2026-11-25T09:00+08:00", "2026-12-07T09:00+08:00",
+                                        "2026-02-04T09:00+08:00"],
+                ids=["late-2026", "december", "rakor-day"])
 def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Runtime]:
-    """The demo loaded by the CLI, late in the year or on the day of the rakor (when every
-    date it records falls on that day); its audit verified by the CLI too."""
+    """The demo loaded by the CLI, late in the year, in its last month (when a contract
+    cannot run a month on without leaving the fiscal year), or on the day of the rakor (when
+    every date it records falls on that day); its audit verified by the CLI too."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     runner = CliRunner()
     with pytest.MonkeyPatch.context() as env:
